@@ -1,0 +1,101 @@
+// Cube's `queryRewrite` hook, done here: restrict every query to the caller's
+// region, and for periodic-snapshot views choose the rows of the right grain
+// (from the query's granularity) and region level (from the finest region
+// member the query uses), so snapshot measures take the period's last month
+// and flow measures its sum. See README, "Snapshot and flow indicators".
+import { z } from 'zod';
+import { membersOf, QueryError, type CubeQuery, type Filter } from './query.ts';
+import { LEVEL_ORDER, regionScope, type RegionLevel, type SecurityContext } from './security.ts';
+
+const snapshotMetaSchema = z.object({
+  time_dimension: z.string(),
+  grain_dimension: z.string(),
+  granularities: z.array(z.enum(['month', 'quarter', 'year'])),
+  level_dimension: z.string(),
+  region_code_dimension: z.string(),
+  levels: z.record(z.enum(['city', 'county', 'township']), z.array(z.string())),
+});
+
+export type SnapshotMeta = z.infer<typeof snapshotMetaSchema>;
+
+/** What the gateway knows of each public cube or view. */
+export interface DatasetPolicy {
+  name: string;
+  /** Member (short name) holding the 12-digit region code, for row-level security. */
+  regionCodeMember: string | null;
+  snapshot: SnapshotMeta | null;
+}
+
+export class ForbiddenError extends Error {}
+
+export function policyFromMeta(name: string, meta: unknown): DatasetPolicy {
+  const raw = (meta as { periodic_snapshot?: unknown; region_code_dimension?: string } | undefined) ?? {};
+  const snapshot = raw.periodic_snapshot === undefined ? null : snapshotMetaSchema.parse(raw.periodic_snapshot);
+  return { name, regionCodeMember: snapshot?.region_code_dimension ?? raw.region_code_dimension ?? null, snapshot };
+}
+
+type Grain = 'month' | 'quarter' | 'year';
+
+/** The grain whose single period is exactly [from, to], if any. */
+export function grainOfRange(range: string | [string, string]): Grain | null {
+  if (!Array.isArray(range)) return null;
+  const [from, to] = range.map((d) => d.slice(0, 10)) as [string, string];
+  const m = /^(\d{4})-(\d{2})-01$/.exec(from);
+  if (!m) return null;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const lastDay = (y: number, mo: number) => new Date(Date.UTC(y, mo, 0)).toISOString().slice(0, 10);
+  if (to === lastDay(year, month)) return 'month';
+  if ((month - 1) % 3 === 0 && to === lastDay(year, month + 2)) return 'quarter';
+  if (month === 1 && to === `${year}-12-31`) return 'year';
+  return null;
+}
+
+function grainFor(query: CubeQuery, view: string, meta: SnapshotMeta): Grain {
+  const timeMember = `${view}.${meta.time_dimension}`;
+  const td = query.timeDimensions.find((t) => t.dimension === timeMember);
+  const allowed = meta.granularities.map((g) => ({ month: '月', quarter: '季', year: '年' })[g]).join('、');
+  if (td?.granularity) {
+    if (!(meta.granularities as string[]).includes(td.granularity)) {
+      throw new QueryError(`${view} 的指标只能按${allowed}统计，不支持粒度 ${td.granularity}`);
+    }
+    return td.granularity as Grain;
+  }
+  const grain = td?.dateRange ? grainOfRange(td.dateRange) : null;
+  if (grain && meta.granularities.includes(grain)) return grain;
+  throw new QueryError(`查询 ${view} 时须在 timeDimensions 中为 ${timeMember} 指定粒度（${meta.granularities.join(' / ')}），或给出恰好一个完整月、季度或年度的 dateRange`);
+}
+
+function levelFor(members: string[], view: string, meta: SnapshotMeta, floor: RegionLevel): RegionLevel {
+  let level = LEVEL_ORDER.indexOf(floor);
+  for (const [lvl, names] of Object.entries(meta.levels) as [RegionLevel, string[]][]) {
+    if (names.some((n) => members.includes(`${view}.${n}`))) level = Math.max(level, LEVEL_ORDER.indexOf(lvl));
+  }
+  return LEVEL_ORDER[level]!;
+}
+
+export function rewriteQuery(query: CubeQuery, ctx: SecurityContext, policies: ReadonlyMap<string, DatasetPolicy>): CubeQuery {
+  const members = membersOf(query);
+  const datasets = [...new Set(members.map((m) => m.split('.')[0]!))];
+  const added: Filter[] = [];
+  const scope = ctx.role === 'admin' ? null : regionScope(ctx.region);
+
+  for (const name of datasets) {
+    const policy = policies.get(name);
+    if (!policy) throw new QueryError(`数据集"${name}"不存在或不对外开放`);
+    if (scope) {
+      if (!policy.regionCodeMember) throw new ForbiddenError(`当前角色无权查询数据集"${name}"`);
+      added.push({ member: `${name}.${policy.regionCodeMember}`, operator: 'startsWith', values: [scope.prefix] });
+    }
+    const meta = policy.snapshot;
+    if (!meta) continue;
+    for (const reserved of [meta.grain_dimension, meta.level_dimension]) {
+      if (members.includes(`${name}.${reserved}`)) throw new QueryError(`${name}.${reserved} 由服务端按查询自动设置，不能在查询中使用`);
+    }
+    const grain = grainFor(query, name, meta);
+    const level = levelFor(members, name, meta, scope?.level ?? 'city');
+    added.push({ member: `${name}.${meta.grain_dimension}`, operator: 'equals', values: [grain] });
+    added.push({ member: `${name}.${meta.level_dimension}`, operator: 'equals', values: [level] });
+  }
+  return { ...query, filters: [...query.filters, ...added] };
+}

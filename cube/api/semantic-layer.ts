@@ -1,0 +1,163 @@
+// Answers Cube REST API requests with Cube's own compiler and SQL planner,
+// executing the SQL on the warehouse and shaping results as Cube does.
+import type pg from 'pg';
+import { PostgresQuery, UserError } from '@cubejs-backend/schema-compiler';
+import type { CompiledModel } from '../compiler.ts';
+import { QueryError, type CubeQuery } from './query.ts';
+import { policyFromMeta, rewriteQuery, type DatasetPolicy } from './query-rewrite.ts';
+import type { SecurityContext } from './security.ts';
+
+const TIMEZONE = 'UTC';
+
+interface MemberMeta {
+  name: string;
+  title: string;
+  shortTitle: string;
+  type: string;
+  description?: string;
+  meta?: unknown;
+  format?: unknown;
+}
+
+interface DatasetMeta {
+  name: string;
+  type: string;
+  public: boolean;
+  measures: MemberMeta[];
+  dimensions: MemberMeta[];
+  segments: MemberMeta[];
+  meta?: unknown;
+  [key: string]: unknown;
+}
+
+export interface LoadResult {
+  query: CubeQuery & { timezone: string; queryType: 'regularQuery' };
+  data: Record<string, unknown>[];
+  annotation: {
+    measures: Record<string, unknown>;
+    dimensions: Record<string, unknown>;
+    segments: Record<string, unknown>;
+    timeDimensions: Record<string, unknown>;
+  };
+  lastRefreshTime: string;
+  total?: number;
+}
+
+const GRANULARITY_TITLES: Record<string, string> = { day: '日', week: '周', month: '月', quarter: '季度', year: '年' };
+
+/** PostgreSQL timestamp text "2025-04-01 00:00:00" → Cube's "2025-04-01T00:00:00.000". */
+function cubeTime(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?$/.exec(value);
+  if (!m) return value;
+  return `${m[1]}T${m[2]}${(m[3] ?? '.000').padEnd(4, '0').slice(0, 4)}`;
+}
+
+export class SemanticLayer {
+  private readonly publicDatasets: DatasetMeta[];
+  private readonly members = new Map<string, MemberMeta>();
+  readonly policies: ReadonlyMap<string, DatasetPolicy>;
+
+  constructor(private readonly model: CompiledModel, private readonly pool: pg.Pool) {
+    const all = (model.metaTransformer.cubes as unknown as { config: DatasetMeta }[]).map((c) => c.config);
+    this.publicDatasets = all.filter((c) => c.public);
+    for (const c of this.publicDatasets) {
+      for (const m of [...c.measures, ...c.dimensions, ...c.segments]) this.members.set(m.name, m);
+    }
+    this.policies = new Map(this.publicDatasets.map((c) => [c.name, policyFromMeta(c.name, c.meta)]));
+  }
+
+  meta(): { cubes: DatasetMeta[] } {
+    return { cubes: this.publicDatasets };
+  }
+
+  private plan(query: CubeQuery, ctx: SecurityContext) {
+    const unknown = [...query.measures, ...query.dimensions, ...query.timeDimensions.map((t) => t.dimension)].filter((m) => !this.members.has(m));
+    if (unknown.length > 0) throw new QueryError(`未知的成员：${unknown.join('、')}`);
+    const rewritten = rewriteQuery(query, ctx, this.policies);
+    try {
+      const sqlQuery = new PostgresQuery(this.model as never, {
+        ...rewritten,
+        timezone: TIMEZONE,
+        useNativeSqlPlanner: false,
+        rowLimit: rewritten.limit,
+      } as never);
+      const [sql, params] = sqlQuery.buildSqlAndParams() as [string, unknown[]];
+      return { rewritten, sqlQuery, sql, params };
+    } catch (e) {
+      if (e instanceof UserError) throw new QueryError(e.message);
+      throw e;
+    }
+  }
+
+  sql(query: CubeQuery, ctx: SecurityContext) {
+    const { sql, params, sqlQuery } = this.plan(query, ctx);
+    return {
+      sql: {
+        sql: [sql, params],
+        aliasNameToMember: sqlQuery.aliasNameToMember,
+        order: sqlQuery.order,
+        dataSource: 'default',
+        external: false,
+        preAggregations: [],
+      },
+    };
+  }
+
+  private annotate(query: CubeQuery): LoadResult['annotation'] {
+    const describe = (name: string) => {
+      const m = this.members.get(name)!;
+      return { title: m.title, shortTitle: m.shortTitle, type: m.type, description: m.description, meta: m.meta, format: m.format };
+    };
+    const timeDimensions: Record<string, unknown> = {};
+    for (const td of query.timeDimensions) {
+      if (!td.granularity) continue;
+      const base = describe(td.dimension);
+      const g = GRANULARITY_TITLES[td.granularity] ?? td.granularity;
+      timeDimensions[`${td.dimension}.${td.granularity}`] = { ...base, title: `${base.title}（${g}）`, granularity: { name: td.granularity, title: g } };
+      timeDimensions[td.dimension] = base;
+    }
+    return {
+      measures: Object.fromEntries(query.measures.map((m) => [m, describe(m)])),
+      dimensions: Object.fromEntries(query.dimensions.map((d) => [d, describe(d)])),
+      segments: Object.fromEntries(query.segments.map((s) => [s, describe(s)])),
+      timeDimensions,
+    };
+  }
+
+  private async lastRefreshTime(): Promise<string> {
+    const r = await this.pool.query<{ at: Date | null }>(`select max(finished_at) as at from etl.batches where status = 'succeeded'`);
+    return (r.rows[0]?.at ?? new Date()).toISOString();
+  }
+
+  async load(query: CubeQuery, ctx: SecurityContext): Promise<LoadResult> {
+    const { sql, params, sqlQuery } = this.plan(query, ctx);
+    const aliases = sqlQuery.aliasNameToMember as Record<string, string>;
+    const [result, lastRefreshTime, total] = await Promise.all([
+      this.pool.query({ text: sql, values: params }),
+      this.lastRefreshTime(),
+      query.total ? this.pool.query<{ n: string }>({ text: `select count(*) as n from (${sql}) as q`, values: params }) : null,
+    ]);
+    const data = result.rows.map((row: Record<string, unknown>) => {
+      const out: Record<string, unknown> = {};
+      for (const [alias, value] of Object.entries(row)) {
+        const member = aliases[alias] ?? alias;
+        const td = query.timeDimensions.find((t) => t.granularity && member === `${t.dimension}.${t.granularity}`);
+        if (td) {
+          out[member] = cubeTime(value);
+          out[td.dimension] = cubeTime(value);
+        } else {
+          out[member] = value;
+        }
+      }
+      return out;
+    });
+    return {
+      query: { ...query, timezone: TIMEZONE, queryType: 'regularQuery' },
+      data,
+      annotation: this.annotate(query),
+      lastRefreshTime,
+      ...(total ? { total: Number(total.rows[0]!.n) } : {}),
+    };
+  }
+}

@@ -1,0 +1,71 @@
+import {
+  NO_DATA,
+  changeDirection,
+  changeTone,
+  computeChange,
+  directionArrow,
+  formatChange,
+  formatValue,
+  splitValue,
+} from '../format';
+import { KIND_LABELS, type HeadlineKey, type MemberMeta } from '../indicators';
+import type { Granularity } from '../period';
+import { InfoTip } from './InfoTip';
+
+export interface IndicatorCardProps {
+  indicatorKey: HeadlineKey;
+  meta: MemberMeta;
+  numeratorMeta: MemberMeta;
+  denominatorMeta: MemberMeta;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  /** Value in the previous period (环比) and the same period last year (同比). */
+  previous: number | null;
+  lastYear: number | null;
+  granularity: Granularity;
+  color: string;
+}
+
+function ChangeLine({ label, current, base, meta }: { label: string; current: number | null; base: number | null; meta: MemberMeta }) {
+  const change = computeChange(current, base, meta.unit);
+  const direction = changeDirection(change);
+  const tone = changeTone(direction, meta.higherIsBetter);
+  return (
+    <div className={`change change--${tone}`} data-testid="indicator-change">
+      <span className="change__label">{label}</span>
+      {direction && <span className="change__arrow" aria-hidden="true">{directionArrow(direction)}</span>}
+      <span className="change__value">{direction ? formatChange(change) : NO_DATA}</span>
+    </div>
+  );
+}
+
+export function IndicatorCard(props: IndicatorCardProps) {
+  const { meta, numeratorMeta, denominatorMeta, value, granularity } = props;
+  const main = splitValue(value, meta.unit);
+  return (
+    <article className="card indicator-card" data-testid={`indicator-card-${props.indicatorKey}`} style={{ borderTopColor: props.color }}>
+      <header className="indicator-card__header">
+        <h2>{meta.title}</h2>
+        <InfoTip text={meta.description} label={meta.title} />
+        {meta.kind && <span className="tag">{KIND_LABELS[meta.kind]}</span>}
+      </header>
+      <div className="indicator-card__value">
+        <span data-testid="indicator-value" className={value == null ? 'value value--empty' : 'value'}>
+          {main.number}
+          {main.unit && <span className="value__unit">{main.unit}</span>}
+        </span>
+      </div>
+      <div className="indicator-card__parts" title={`${numeratorMeta.title} / ${denominatorMeta.title}`}>
+        <span>{formatValue(props.numerator, numeratorMeta.unit)}</span>
+        <span className="indicator-card__slash">/</span>
+        <span>{formatValue(props.denominator, denominatorMeta.unit)}</span>
+      </div>
+      <div className="indicator-card__changes">
+        {granularity !== 'year' && <ChangeLine label="环比" current={value} base={props.previous} meta={meta} />}
+        <ChangeLine label={granularity === 'year' ? '同比（较上年）' : '同比'} current={value} base={props.lastYear} meta={meta} />
+      </div>
+      {meta.target != null && <div className="indicator-card__target">目标：{formatValue(meta.target, meta.unit)}</div>}
+    </article>
+  );
+}

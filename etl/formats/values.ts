@@ -1,0 +1,90 @@
+// Parsers for the value formats of the source exports (see README, "Source exports").
+// Each returns the canonical text written to the warehouse, or a Chinese reason.
+export type Parsed = { ok: true; value: string } | { ok: false; reason: string };
+
+const ok = (value: string): Parsed => ({ ok: true, value });
+const fail = (reason: string): Parsed => ({ ok: false, reason });
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** A cell as read from CSV (text) or XLSX (text, number or date). */
+export type CellValue = string | number | Date | null;
+
+function isRealDate(y: number, m: number, d: number): boolean {
+  if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return false;
+  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+// Excel serial day 25569 is 1970-01-01 (the 1900 leap-year bug is before it).
+function excelSerialToDate(serial: number): Date {
+  return new Date(Math.round((serial - 25569) * 86400000));
+}
+
+function formatDate(date: Date): string {
+  return `${date.getUTCFullYear()}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}`;
+}
+
+export function parseDate(cell: CellValue): Parsed {
+  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? fail('日期单元格无效') : ok(formatDate(cell));
+  if (typeof cell === 'number') {
+    if (cell > 20000 && cell < 80000) return ok(formatDate(excelSerialToDate(cell)));
+    cell = String(cell);
+  }
+  const text = (cell ?? '').trim();
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text) ?? /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/.exec(text) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+  if (!m) return fail(`日期格式无法识别："${text}"（应为 2024-06-30、2024/6/30 或 20240630）`);
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!isRealDate(y, mo, d)) return fail(`日期不存在："${text}"`);
+  return ok(`${y}-${pad2(mo)}-${pad2(d)}`);
+}
+
+/** A month, stored as its first day. */
+export function parseMonth(cell: CellValue): Parsed {
+  if (cell instanceof Date) return ok(`${cell.getUTCFullYear()}-${pad2(cell.getUTCMonth() + 1)}-01`);
+  const text = String(cell ?? '').trim();
+  const m = /^(\d{4})-(\d{1,2})$/.exec(text) ?? /^(\d{4})\/(\d{1,2})$/.exec(text) ?? /^(\d{4})(\d{2})$/.exec(text);
+  if (!m) return fail(`月份格式无法识别："${text}"（应为 2024-06、2024/06 或 202406）`);
+  const [y, mo] = [Number(m[1]), Number(m[2])];
+  if (y < 1900 || y > 2100 || mo < 1 || mo > 12) return fail(`月份不存在："${text}"`);
+  return ok(`${y}-${pad2(mo)}-01`);
+}
+
+/** Yuan with at most two decimals; thousands separators allowed; never negative. */
+export function parseAmount(cell: CellValue): Parsed {
+  if (typeof cell === 'number') {
+    if (!Number.isFinite(cell)) return fail('金额无效');
+    if (cell < 0) return fail(`金额不能为负数：${cell}`);
+    return ok(cell.toFixed(2));
+  }
+  const text = String(cell ?? '').trim();
+  if (/^-/.test(text)) return fail(`金额不能为负数："${text}"`);
+  if (!/^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$/.test(text)) return fail(`金额格式无法识别："${text}"（应为 1283、1283.5 或 1,283.50）`);
+  return ok(Number(text.replace(/,/g, '')).toFixed(2));
+}
+
+/** A count of persons: a whole number ≥ 0. */
+export function parseCount(cell: CellValue): Parsed {
+  const text = typeof cell === 'number' ? String(cell) : String(cell ?? '').trim().replace(/,/g, '');
+  if (!/^\d+$/.test(text)) return fail(`应为非负整数："${String(cell ?? '')}"`);
+  return ok(String(Number(text)));
+}
+
+export function parseRegionCode(cell: CellValue): Parsed {
+  const text = String(cell ?? '').trim();
+  if (!/^\d{12}$/.test(text)) return fail(`区划代码应为12位数字："${text}"`);
+  return ok(text);
+}
+
+export function parseEnum(cell: CellValue, allowed: readonly string[]): Parsed {
+  const text = String(cell ?? '').trim();
+  if (!allowed.includes(text)) return fail(`取值"${text}"不在允许范围内（${allowed.join(' / ')}）`);
+  return ok(text);
+}
+
+export function parseText(cell: CellValue): Parsed {
+  if (cell instanceof Date) return ok(formatDate(cell));
+  return ok(String(cell ?? '').trim());
+}
+
+export function isBlank(cell: CellValue): boolean {
+  return cell === null || (typeof cell === 'string' && cell.trim() === '');
+}

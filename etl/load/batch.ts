@@ -1,0 +1,143 @@
+// One load: all files, the models and their tests, in one transaction. Either
+// everything lands or the warehouse stays as it was; the batch row that records
+// the attempt is written outside the transaction so failures stay on record.
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import { runModels } from '../../models/runner/index.ts';
+import { copyLines, csvLine } from './copy-rows.ts';
+import { loadFile, type Reject } from './load-file.ts';
+import { planLoad, type PlannedFile } from './plan.ts';
+
+export const MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models');
+const LOAD_LOCK = 7_310_002;
+/** Sent on commit; the server listens to refresh what it derives from the warehouse. */
+export const LOADED_CHANNEL = 'warehouse_loaded';
+
+export interface FileReport {
+  path: string;
+  name: string;
+  kind: number;
+  kindTitle: string;
+  format: string;
+  outcome: 'loaded' | 'skipped';
+  note: string | null;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  rejects: Reject[];
+}
+
+export interface LoadReport {
+  batchId: number;
+  files: FileReport[];
+  modelsRun: boolean;
+  modelSeconds: number;
+}
+
+export interface LoadOptions {
+  runBy: string;
+  onFileStart?: (file: PlannedFile, index: number, total: number) => void;
+  onProgress?: (file: PlannedFile, bytes: number) => void;
+  log?: (msg: string) => void;
+}
+
+export class LoadBusyError extends Error {}
+
+async function alreadyLoaded(client: pg.ClientBase, sha256: string): Promise<number | null> {
+  const r = await client.query<{ batch_id: string }>(
+    `select f.batch_id from etl.batch_files f join etl.batches b using (batch_id)
+      where f.sha256 = $1 and f.outcome = 'loaded' and b.status = 'succeeded' order by f.batch_id desc limit 1`,
+    [sha256],
+  );
+  return r.rows[0] ? Number(r.rows[0].batch_id) : null;
+}
+
+async function regionCodes(client: pg.ClientBase): Promise<Set<string>> {
+  const r = await client.query<{ region_code: string }>('select region_code from raw.regions');
+  return new Set(r.rows.map((x) => x.region_code));
+}
+
+async function recordFile(client: pg.ClientBase, batchId: number, f: FileReport, sha256: string): Promise<void> {
+  await client.query(
+    `insert into etl.batch_files (batch_id, file_path, file_name, sha256, kind, format, outcome, rows_read, rows_loaded, rows_rejected, note)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [batchId, f.path, f.name, sha256, f.kind, f.format, f.outcome, f.rowsRead, f.rowsLoaded, f.rowsRejected, f.note],
+  );
+  if (f.rejects.length === 0) return;
+  async function* lines() {
+    for (const r of f.rejects) yield csvLine([batchId, f.name, f.kind, r.rowNumber, r.column, r.value, r.reason]);
+  }
+  await copyLines(client, 'etl.rejects', ['batch_id', 'file_name', 'kind', 'row_number', 'column_name', 'value', 'reason'], lines());
+}
+
+export async function runLoad(pool: pg.Pool, paths: readonly string[], options: LoadOptions): Promise<LoadReport> {
+  const log = options.log ?? (() => {});
+  const planned = await planLoad(paths);
+  const client = await pool.connect();
+  let batchId: number | null = null;
+  try {
+    const locked = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [LOAD_LOCK]);
+    if (!locked.rows[0]!.ok) throw new LoadBusyError('另一个导入正在进行，请稍后再试');
+    // Holding the lock, any batch still 'running' belongs to a process that died.
+    await client.query(`update etl.batches set status = 'abandoned', finished_at = now(), error = '导入进程中断，事务已回滚' where status = 'running'`);
+    const created = await client.query<{ batch_id: string }>(
+      `insert into etl.batches (status, run_by, host, paths) values ('running', $1, $2, $3) returning batch_id`,
+      [options.runBy, os.hostname(), paths.map((p) => path.resolve(p))],
+    );
+    batchId = Number(created.rows[0]!.batch_id);
+
+    await client.query('begin');
+    const files: FileReport[] = [];
+    let codes: Set<string> | null = null;
+    for (const [i, file] of planned.entries()) {
+      options.onFileStart?.(file, i, planned.length);
+      const spec = file.match.spec;
+      const base = { path: file.path, name: file.name, kind: spec.kind, kindTitle: spec.title };
+      const previous = await alreadyLoaded(client, file.sha256);
+      let report: FileReport;
+      if (previous !== null) {
+        report = { ...base, format: '', outcome: 'skipped', note: `内容与批次 ${previous} 导入的文件相同，跳过`, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rejects: [] };
+        options.onProgress?.(file, file.size);
+      } else {
+        if (spec.table !== 'regions') codes ??= await regionCodes(client);
+        const result = await loadFile(client, file, batchId, { regionCodes: spec.table === 'regions' ? null : codes }, (bytes) => options.onProgress?.(file, bytes));
+        if (spec.table === 'regions') codes = null;
+        const rowsRejected = new Set(result.rejects.map((r) => r.rowNumber)).size;
+        report = { ...base, format: result.format, outcome: 'loaded', note: null, rowsRead: result.rowsRead, rowsLoaded: result.rowsLoaded, rowsRejected, rejects: result.rejects };
+      }
+      await recordFile(client, batchId, report, file.sha256);
+      files.push(report);
+    }
+
+    const changed = files.some((f) => f.outcome === 'loaded');
+    let modelSeconds = 0;
+    if (changed) {
+      log('运行数据模型与数据测试…');
+      const started = Date.now();
+      await runModels(client, { projectDir: MODELS_DIR });
+      modelSeconds = (Date.now() - started) / 1000;
+      await client.query(`notify ${LOADED_CHANNEL}, '${batchId}'`);
+    }
+    await client.query(
+      `update etl.batches set status = 'succeeded', finished_at = now(), rows_read = $2, rows_loaded = $3, rows_rejected = $4 where batch_id = $1`,
+      [batchId, sum(files, 'rowsRead'), sum(files, 'rowsLoaded'), sum(files, 'rowsRejected')],
+    );
+    await client.query('commit');
+    return { batchId, files, modelsRun: changed, modelSeconds };
+  } catch (e) {
+    await client.query('rollback').catch(() => {});
+    if (batchId !== null) {
+      await client.query(`update etl.batches set status = 'failed', finished_at = now(), error = $2 where batch_id = $1`, [batchId, (e as Error).message]).catch(() => {});
+    }
+    throw e;
+  } finally {
+    await client.query('select pg_advisory_unlock_all()').catch(() => {});
+    client.release();
+  }
+}
+
+function sum(files: FileReport[], key: 'rowsRead' | 'rowsLoaded' | 'rowsRejected'): number {
+  return files.reduce((n, f) => n + f[key], 0);
+}

@@ -1,0 +1,35 @@
+// Streams rows into PostgreSQL with COPY (CSV format), with back-pressure.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+const CHUNK_BYTES = 256 * 1024;
+
+/** One CSV field for COPY: NULL is an unquoted empty field, every value is quoted. */
+function field(value: string | number | null): string {
+  if (value === null) return '';
+  const s = String(value);
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+export function csvLine(values: readonly (string | number | null)[]): string {
+  return values.map(field).join(',') + '\n';
+}
+
+/** COPYs the lines produced by `lines` into `table (columns)`; returns how many rows were written. */
+export async function copyLines(client: pg.ClientBase, table: string, columns: readonly string[], lines: AsyncIterable<string>): Promise<void> {
+  const sql = `copy ${table} (${columns.join(', ')}) from stdin with (format csv)`;
+  async function* chunks() {
+    let buffer = '';
+    for await (const line of lines) {
+      buffer += line;
+      if (buffer.length >= CHUNK_BYTES) {
+        yield buffer;
+        buffer = '';
+      }
+    }
+    if (buffer) yield buffer;
+  }
+  await pipeline(Readable.from(chunks()), client.query(copyFrom(sql)));
+}

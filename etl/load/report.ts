@@ -1,0 +1,64 @@
+// What a person running `npm run etl -- load` sees: a progress bar on a
+// terminal, and a summary per file with the first rejected rows.
+import cliProgress from 'cli-progress';
+import type { LoadOptions, LoadReport } from './batch.ts';
+
+const MAX_REJECTS_SHOWN = 20;
+
+export function createLoadProgress(stream: NodeJS.WriteStream = process.stderr) {
+  const bar = stream.isTTY
+    ? new cliProgress.SingleBar({ format: '{file} |{bar}| {percentage}% | 文件 {index}/{total}', hideCursor: true, stream, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+    : null;
+  let started = false;
+  const callbacks: Pick<LoadOptions, 'onFileStart' | 'onProgress'> = {
+    onFileStart(file, index, total) {
+      if (!bar) {
+        stream.write(`[${index + 1}/${total}] ${file.name}（${file.match.spec.title}）\n`);
+        return;
+      }
+      if (started) bar.stop();
+      bar.start(Math.max(file.size, 1), 0, { file: file.name, index: index + 1, total });
+      started = true;
+    },
+    onProgress(_file, bytes) {
+      bar?.update(bytes);
+    },
+  };
+  return {
+    callbacks,
+    log(msg: string) {
+      if (bar && started) {
+        bar.stop();
+        started = false;
+      }
+      stream.write(`${msg}\n`);
+    },
+    stop() {
+      if (bar && started) bar.stop();
+    },
+  };
+}
+
+const n = (x: number) => x.toLocaleString('zh-CN');
+
+export function formatLoadSummary(report: LoadReport): string {
+  const lines: string[] = [`导入批次 ${report.batchId} 完成${report.modelsRun ? `（数据模型与测试用时 ${report.modelSeconds.toFixed(1)} 秒）` : '（没有新数据，未重建模型）'}`];
+  lines.push('文件 | 类型 | 读取 | 导入 | 拒收 | 说明');
+  for (const f of report.files) {
+    lines.push(`${f.name} | ${f.kind}.${f.kindTitle} | ${n(f.rowsRead)} | ${n(f.rowsLoaded)} | ${n(f.rowsRejected)} | ${f.note ?? f.format}`);
+  }
+  const total = (k: 'rowsRead' | 'rowsLoaded' | 'rowsRejected') => report.files.reduce((s, f) => s + f[k], 0);
+  lines.push(`合计 | | ${n(total('rowsRead'))} | ${n(total('rowsLoaded'))} | ${n(total('rowsRejected'))} |`);
+  const rejected = report.files.flatMap((f) => f.rejects.map((r) => ({ file: f.name, ...r })));
+  if (rejected.length > 0) {
+    lines.push('', `拒收的行（文件、行号、列、原因），共 ${n(rejected.length)} 处${rejected.length > MAX_REJECTS_SHOWN ? `，以下为前 ${MAX_REJECTS_SHOWN} 处` : ''}：`);
+    for (const r of rejected.slice(0, MAX_REJECTS_SHOWN)) {
+      lines.push(`  ${r.file} 第 ${r.rowNumber} 行 [${r.column ?? '-'}] ${r.reason}${r.value ? `（值："${r.value}"）` : ''}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function printLoadSummary(report: LoadReport): void {
+  console.log(formatLoadSummary(report));
+}

@@ -1,0 +1,58 @@
+{{ config(indexes=[{'columns': ['month_start']}]) }}
+-- For each month, the persons of the alleviated / relapse-watch snapshot in
+-- force (the latest dated on or before the month's last day), and whether each
+-- is on the dibao/tekun roster of that month.
+with months as (
+    select * from {{ ref('dim_month') }}
+),
+
+listed as (
+    select * from {{ ref('stg_raw__alleviated_persons') }}
+),
+
+snapshots as (
+    select distinct snapshot_on from listed
+),
+
+snapshot_in_force as (
+    select
+        months.month_start,
+        max(snapshots.snapshot_on) as snapshot_on
+    from months
+    inner join snapshots on snapshots.snapshot_on <= months.month_end
+    group by months.month_start
+),
+
+persons as (
+    select distinct on (snapshot_on, id_number, person_type)
+        snapshot_on,
+        id_number,
+        person_type,
+        household_id,
+        region_code
+    from listed
+    order by snapshot_on, id_number, person_type, region_code
+),
+
+roster as (
+    select stat_month, id_number from {{ ref('fct_basic_living_person_month') }}
+),
+
+final as (
+    select
+        snapshot_in_force.month_start || ':' || persons.id_number || ':' || persons.person_type as person_month_key,
+        snapshot_in_force.month_start,
+        snapshot_in_force.snapshot_on,
+        persons.id_number,
+        persons.person_type,
+        persons.household_id,
+        persons.region_code,
+        roster.id_number is not null as is_assisted
+    from snapshot_in_force
+    inner join persons on persons.snapshot_on = snapshot_in_force.snapshot_on
+    left join roster
+        on roster.stat_month = snapshot_in_force.month_start
+        and roster.id_number = persons.id_number
+)
+
+select * from final

@@ -1,0 +1,11 @@
+// Public API of the dbt-compatible model runner.
+export { runModels } from './run.ts';
+export type { RunOptions, RunResult, ModelRunResult } from './run.ts';
+export { ModelProjectError, ModelRunError, ModelTestFailure } from './errors.ts';
+export type { ModelPhase, SqlPosition } from './errors.ts';
+export type { TestResult, TestStatus } from './tests.ts';
+export type { TestType, Severity } from './test-spec.ts';
+export { loadProject } from './project.ts';
+export type { Project, ModelNode } from './project.ts';
+export { compileProject } from './compile.ts';
+export type { CompileOptions, CompiledModel, CompiledProject } from './compile.ts';

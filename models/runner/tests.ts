@@ -1,0 +1,192 @@
+// Generic data tests: each compiles to a query returning the failing rows; a test fails when it
+// returns rows (or per error_if/warn_if). Queries follow dbt's built-in test macros.
+import type pg from 'pg';
+import type { CompiledProject } from './compile.ts';
+import { quoteIdent, quoteLiteral } from './relation.ts';
+import type { Relation } from './relation.ts';
+import { checkCondition } from './test-spec.ts';
+import type { Severity, TestSpec, TestType } from './test-spec.ts';
+
+export type TestStatus = 'pass' | 'warn' | 'fail' | 'error';
+
+export interface TestResult {
+  name: string;
+  type: TestType;
+  severity: Severity;
+  status: TestStatus;
+  /** Model tested (for model tests). */
+  model?: string;
+  /** `source.table` tested (for source tests). */
+  source?: string;
+  column?: string;
+  /** Number of rows the test query returned (0 when passing). */
+  failures: number;
+  /** Up to 5 failing rows. */
+  sampleRows: Array<Record<string, unknown>>;
+  /** The sample rendered as text, one row per line. */
+  sample: string;
+  /** The database error when the test query itself failed. */
+  error?: string;
+  /** The compiled query returning the failing rows. */
+  sql: string;
+  /** YAML file declaring the test. */
+  file: string;
+  durationMs: number;
+}
+
+const SAMPLE_SIZE = 5;
+
+function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (value instanceof Date) return value.toISOString();
+  if (Buffer.isBuffer(value)) return `\\x${value.toString('hex').slice(0, 40)}`;
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export function formatSample(rows: Array<Record<string, unknown>>): string {
+  return rows.map((row) => Object.entries(row).map(([k, v]) => `${k}=${formatValue(v)}`).join(', ')).join('\n');
+}
+
+/** The relation a test reads, or undefined when its model is disabled / not compiled. */
+function targetRelation(spec: TestSpec, compiled: CompiledProject): Relation | undefined {
+  return spec.target.kind === 'model'
+    ? compiled.models.get(spec.target.model)?.relation
+    : compiled.sourceRelation(spec.target.source, spec.target.table);
+}
+
+function label(spec: TestSpec): string {
+  const target = spec.target.kind === 'model' ? `模型 ${spec.target.model}` : `数据源 ${spec.target.source}.${spec.target.table}`;
+  return `测试 ${spec.name}（${target}${spec.column !== undefined ? ` 的列 ${spec.column}` : ''}）`;
+}
+
+/** Compile a test into the query returning its failing rows; undefined if its model is disabled. */
+export function compileTest(spec: TestSpec, compiled: CompiledProject): string | undefined {
+  const relation = targetRelation(spec, compiled);
+  if (!relation) return undefined;
+  const render = (text: string): string => compiled.renderSnippet(text, spec.file, label(spec));
+  const model = spec.where !== undefined
+    ? `(select * from ${relation} where ${render(spec.where)}) dbt_subquery`
+    : relation.toString();
+  const column = spec.column === undefined ? '' : spec.quoteColumn ? quoteIdent(spec.column) : spec.column;
+  const args = spec.args;
+
+  switch (spec.type) {
+    case 'not_null':
+      return `select ${column}\nfrom ${model}\nwhere ${column} is null`;
+    case 'unique':
+      return [
+        `select ${column} as unique_field, count(*) as n_records`,
+        `from ${model}`,
+        `where ${column} is not null`,
+        `group by ${column}`,
+        'having count(*) > 1',
+      ].join('\n');
+    case 'accepted_values': {
+      const quote = args['quote'] !== false;
+      const values = (args['values'] as Array<string | number | boolean>)
+        .map((v) => (quote ? quoteLiteral(String(v)) : String(v)))
+        .join(', ');
+      return [
+        'with all_values as (',
+        `  select ${column} as value_field, count(*) as n_records`,
+        `  from ${model}`,
+        `  group by ${column}`,
+        ')',
+        'select * from all_values',
+        `where value_field not in (${values})`,
+      ].join('\n');
+    }
+    case 'relationships': {
+      const to = render(`{{ ${String(args['to'])} }}`);
+      const field = String(args['field']);
+      return [
+        'with child as (',
+        `  select ${column} as from_field from ${model} where ${column} is not null`,
+        '), parent as (',
+        `  select ${field} as to_field from ${to}`,
+        ')',
+        'select from_field from child',
+        'left join parent on child.from_field = parent.to_field',
+        'where parent.to_field is null',
+      ].join('\n');
+    }
+    case 'expression_is_true': {
+      const expression = render(String(args['expression']));
+      return `select *\nfrom ${model}\nwhere not (${column ? `${column} ` : ''}${expression})`;
+    }
+  }
+}
+
+/**
+ * Run a query so that a failure does not abort the caller's transaction: inside a transaction it is
+ * wrapped in a savepoint; outside one (autocommit) a failed statement leaves nothing behind anyway.
+ */
+async function isolated<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
+  let savepoint = true;
+  try {
+    await client.query('savepoint dbt_runner_test');
+  } catch (err) {
+    if ((err as { code?: string }).code !== '25P01') throw err; // 25P01: not in a transaction
+    savepoint = false;
+  }
+  try {
+    const result = await fn();
+    if (savepoint) await client.query('release savepoint dbt_runner_test');
+    return result;
+  } catch (err) {
+    if (savepoint) {
+      await client.query('rollback to savepoint dbt_runner_test');
+      await client.query('release savepoint dbt_runner_test');
+    }
+    throw err;
+  }
+}
+
+export async function runTest(client: pg.ClientBase, spec: TestSpec, sql: string): Promise<TestResult> {
+  const started = performance.now();
+  const base = {
+    name: spec.name,
+    type: spec.type,
+    severity: spec.severity,
+    ...(spec.target.kind === 'model'
+      ? { model: spec.target.model }
+      : { source: `${spec.target.source}.${spec.target.table}` }),
+    ...(spec.column !== undefined ? { column: spec.column } : {}),
+    sql,
+    file: spec.file,
+  };
+  try {
+    const { failures, sampleRows } = await isolated(client, async () => {
+      const { rows } = await client.query<{ failures: string }>(
+        `select count(*) as failures from (\n${sql}\n) dbt_internal_test`,
+      );
+      const failures = Number(rows[0]?.failures ?? 0);
+      const sample = failures > 0
+        ? (await client.query(`select * from (\n${sql}\n) dbt_internal_test limit ${SAMPLE_SIZE}`)).rows
+        : [];
+      return { failures, sampleRows: sample as Array<Record<string, unknown>> };
+    });
+    let status: TestStatus = 'pass';
+    if (spec.severity === 'error' && checkCondition(spec.errorIf, failures)) status = 'fail';
+    else if (checkCondition(spec.warnIf, failures)) status = 'warn';
+    return {
+      ...base,
+      status,
+      failures,
+      sampleRows,
+      sample: formatSample(sampleRows),
+      durationMs: performance.now() - started,
+    };
+  } catch (err) {
+    return {
+      ...base,
+      status: 'error',
+      failures: 0,
+      sampleRows: [],
+      sample: '',
+      error: (err as Error).message,
+      durationMs: performance.now() - started,
+    };
+  }
+}

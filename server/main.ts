@@ -1,0 +1,43 @@
+// `npm start`: the warehouse (embedded unless DATABASE_URL), demo data on first
+// run, the semantic layer, and the HTTP server. Ctrl-C stops all of it.
+import { readConfig } from '../config.ts';
+import { compileModel } from '../cube/compiler.ts';
+import { SemanticLayer } from '../cube/api/semantic-layer.ts';
+import { openWarehouse } from '../warehouse/connect.ts';
+import { buildApp } from './app.ts';
+import { loadDemoCity, warehouseIsEmpty } from './demo-data.ts';
+
+const log = (msg: string) => console.log(`[${new Date().toLocaleTimeString('zh-CN', { hour12: false })}] ${msg}`);
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const warehouse = await openWarehouse(config, log);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`收到 ${signal}，正在停止…`);
+    await app?.close().catch(() => {});
+    await warehouse.close().catch((e: Error) => log(`停止数据库时出错：${e.message}`));
+    log('已停止');
+    process.exit(0);
+  };
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  try {
+    if (await warehouseIsEmpty(warehouse.pool)) await loadDemoCity(warehouse.pool, config, log);
+    const layer = new SemanticLayer(await compileModel(), warehouse.pool);
+    app = await buildApp({ config, pool: warehouse.pool, layer });
+    await app.listen({ port: config.port, host: config.host });
+    log(`社会救助数据分析平台已启动：http://localhost:${config.port}`);
+  } catch (e) {
+    log(`启动失败：${(e as Error).message}`);
+    await app?.close().catch(() => {});
+    await warehouse.close().catch(() => {});
+    process.exit(1);
+  }
+}
+
+void main();

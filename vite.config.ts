@@ -1,0 +1,29 @@
+/// <reference types="vitest/config" />
+// Builds the leadership dashboard (dashboard/) into dist/dashboard, which the
+// server serves on http://localhost:4000. `npm run dev:dashboard` proxies the
+// API to that server. Tests (vitest) run from the repository root.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const repoRoot = fileURLToPath(new URL('.', import.meta.url));
+const apiServer = 'http://localhost:4000';
+
+export default defineConfig({
+  root: 'dashboard',
+  oxc: { jsx: { runtime: 'automatic' } },
+  build: {
+    outDir: '../dist/dashboard',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1200,
+  },
+  server: {
+    proxy: {
+      '/cubejs-api': apiServer,
+      '/api': apiServer,
+    },
+  },
+  test: {
+    root: repoRoot,
+    environment: 'node',
+  },
+});

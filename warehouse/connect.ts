@@ -1,0 +1,37 @@
+// Opens the warehouse: DATABASE_URL if set, else the embedded server in DATA_DIR.
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import { startOrReuseEmbedded } from './embedded.ts';
+import { ensureWarehouseSchema } from './schema.ts';
+
+// Numeric and bigint come back as text (like Cube does); dates stay text too,
+// so no time-zone shifts creep into calendar dates.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+export interface Warehouse {
+  pool: pg.Pool;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function openWarehouse(config: Config, log: (msg: string) => void = () => {}): Promise<Warehouse> {
+  const embedded = config.databaseUrl ? null : await startOrReuseEmbedded(config.dataDir, config.embeddedPgPort, log);
+  const url = config.databaseUrl ?? embedded!.url;
+  const pool = new pg.Pool({ connectionString: url, max: 8, options: '-c timezone=UTC' });
+  pool.on('error', (e) => log(`数据库连接错误：${e.message}`));
+  try {
+    await ensureWarehouseSchema(pool);
+  } catch (e) {
+    await pool.end();
+    await embedded?.stop();
+    throw e;
+  }
+  return {
+    pool,
+    url,
+    async close() {
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+// The warehouse's own tables: load bookkeeping (etl.*) and the raw layer (raw.*),
+// whose tables follow the export contract in etl/formats/kinds.ts. Idempotent:
+// run at every start, so a new column in the contract becomes a new raw column.
+import type pg from 'pg';
+import { KINDS, type KindSpec, type ValueType } from '../etl/formats/kinds.ts';
+
+const SCHEMA_LOCK = 7_310_001;
+
+const ETL_DDL = `
+create schema if not exists etl;
+create schema if not exists raw;
+
+create table if not exists etl.batches (
+  batch_id bigserial primary key,
+  started_at timestamptz not null default now(),
+  finished_at timestamptz,
+  status text not null check (status in ('running', 'succeeded', 'failed', 'abandoned')),
+  run_by text not null,
+  host text,
+  paths text[] not null default '{}',
+  error text,
+  rows_read bigint not null default 0,
+  rows_loaded bigint not null default 0,
+  rows_rejected bigint not null default 0
+);
+
+create table if not exists etl.batch_files (
+  batch_id bigint not null references etl.batches (batch_id),
+  file_path text not null,
+  file_name text not null,
+  sha256 text not null,
+  kind int not null,
+  format text not null,
+  outcome text not null check (outcome in ('loaded', 'skipped')),
+  rows_read bigint not null default 0,
+  rows_loaded bigint not null default 0,
+  rows_rejected bigint not null default 0,
+  note text,
+  primary key (batch_id, file_path)
+);
+create index if not exists batch_files_sha256 on etl.batch_files (sha256) where outcome = 'loaded';
+
+create table if not exists etl.rejects (
+  batch_id bigint not null references etl.batches (batch_id),
+  file_name text not null,
+  kind int not null,
+  row_number int not null,
+  column_name text,
+  value text,
+  reason text not null
+);
+create index if not exists rejects_batch on etl.rejects (batch_id, file_name, row_number);
+`;
+
+export function sqlTypeOf(value: ValueType): string {
+  switch (value.type) {
+    case 'date':
+    case 'month':
+      return 'date';
+    case 'amount':
+      return 'numeric(14,2)';
+    case 'count':
+      return 'integer';
+    default:
+      return 'text';
+  }
+}
+
+/** Bookkeeping columns every raw table has after the contract's own. */
+export const LINEAGE_COLUMNS = [
+  { column: 'batch_id', type: 'bigint not null' },
+  { column: 'source_file', type: 'text not null' },
+  { column: 'source_row', type: 'integer not null' },
+  { column: 'extra', type: 'jsonb' },
+] as const;
+
+function rawTableDdl(spec: KindSpec): string {
+  const table = `raw.${spec.table}`;
+  const columns = [
+    ...spec.columns.map((c) => `${c.column} ${sqlTypeOf(c.value)}`),
+    ...LINEAGE_COLUMNS.map((c) => `${c.column} ${c.type}`),
+  ];
+  const addColumns = columns.map((c) => `alter table ${table} add column if not exists ${c};`).join('\n');
+  const index =
+    spec.replace.by === 'partition'
+      ? `create index if not exists ${spec.table}_partition on ${table} (${spec.replace.column});`
+      : `create unique index if not exists ${spec.table}_key on ${table} (${spec.replace.columns.join(', ')});`;
+  return `create table if not exists ${table} (${columns.join(', ')});\n${addColumns}\n${index}`;
+}
+
+export async function ensureWarehouseSchema(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    await client.query('select pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+    await client.query(ETL_DDL);
+    for (const spec of KINDS) await client.query(rawTableDdl(spec));
+    await client.query('commit');
+  } catch (e) {
+    await client.query('rollback');
+    throw e;
+  } finally {
+    client.release();
+  }
+}
