@@ -1,11 +1,8 @@
-/// <reference types="vitest/config" />
 // Builds the leadership dashboard (dashboard/) into dist/dashboard, which the
 // server serves on http://localhost:4000. `npm run dev:dashboard` proxies the
-// API to that server. Tests (vitest) run from the repository root.
-import { fileURLToPath } from 'node:url';
+// API to that server. Tests use vitest.config.ts.
 import { defineConfig } from 'vite';
 
-const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 const apiServer = 'http://localhost:4000';
 
 export default defineConfig({
@@ -21,9 +18,5 @@ export default defineConfig({
       '/cubejs-api': apiServer,
       '/api': apiServer,
     },
-  },
-  test: {
-    root: repoRoot,
-    environment: 'node',
   },
 });

@@ -4,7 +4,6 @@ import { buildTrendOption } from '../dashboard/src/charts/trend';
 import { type Period, trendWindow } from '../dashboard/src/period';
 
 // The builders return ECharts options; tests read them as plain data.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
 
 const month = (year: number, index: number): Period => ({ granularity: 'month', year, index });

@@ -41,6 +41,8 @@ describe('formatValue', () => {
   it('keeps axis labels short', () => {
     expect(formatAxisValue(20, '%')).toBe('20%');
     expect(formatAxisValue(22.5, '%')).toBe('22.5%');
+    expect(formatAxisValue(4.05, '%')).toBe('4.05%');
+    expect(formatAxisValue(4.1, '%')).toBe('4.1%');
     expect(formatAxisValue(1500, '元')).toBe('1,500');
     expect(formatAxisValue(1_600_000, '人')).toBe('160万');
   });

@@ -4,9 +4,10 @@ import type { Config } from '../config.ts';
 import { startOrReuseEmbedded } from './embedded.ts';
 import { ensureWarehouseSchema } from './schema.ts';
 
-// Numeric and bigint come back as text (like Cube does); dates stay text too,
-// so no time-zone shifts creep into calendar dates.
+// Numeric and bigint come back as text (like Cube does); dates and timestamps
+// without time zone stay text too, so no time-zone shift creeps into them.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v) => v);
 
 export interface Warehouse {
   pool: pg.Pool;

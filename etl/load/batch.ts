@@ -10,7 +10,8 @@ import { copyLines, csvLine } from './copy-rows.ts';
 import { loadFile, type Reject } from './load-file.ts';
 import { planLoad, type PlannedFile } from './plan.ts';
 
-export const MODELS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models');
+/** The dbt project root (dbt_project.yml). */
+export const DBT_PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const LOAD_LOCK = 7_310_002;
 /** Sent on commit; the server listens to refresh what it derives from the warehouse. */
 export const LOADED_CHANNEL = 'warehouse_loaded';
@@ -116,7 +117,7 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
     if (changed) {
       log('运行数据模型与数据测试…');
       const started = Date.now();
-      await runModels(client, { projectDir: MODELS_DIR });
+      await runModels(client, { projectDir: DBT_PROJECT_DIR });
       modelSeconds = (Date.now() - started) / 1000;
       await client.query(`notify ${LOADED_CHANNEL}, '${batchId}'`);
     }

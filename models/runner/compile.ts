@@ -42,13 +42,20 @@ export interface CompiledProject {
   renderSnippet(template: string, file: string, label: string): string;
 }
 
-/** A problem found while rendering; `needle` helps locating the line in the source. */
+/**
+ * A problem found while rendering; `needle` helps locating the line in the source.
+ * nunjucks replaces errors thrown by template functions with its own, so the last issue is also
+ * remembered here and picked up by the render wrapper.
+ */
+let lastIssue: CompileIssue | undefined;
+
 class CompileIssue extends Error {
   constructor(
     message: string,
     readonly needle?: RegExp,
   ) {
     super(message);
+    lastIssue = this;
   }
 }
 
@@ -190,12 +197,13 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
   });
 
   const render = (template: string, file: string, who: string, context: Record<string, unknown>): string => {
+    lastIssue = undefined;
     try {
       return new nunjucks.Template(template, env, file, true).render(context);
     } catch (err) {
-      const cause = (err as { cause?: unknown }).cause;
-      if (cause instanceof CompileIssue || err instanceof CompileIssue) {
-        const issue = (cause instanceof CompileIssue ? cause : err) as CompileIssue;
+      const issue = lastIssue;
+      lastIssue = undefined;
+      if (issue) {
         const lineno = (err as { lineno?: number }).lineno;
         const line = lineOf(template, issue.needle) ?? (typeof lineno === 'number' ? lineno + 1 : undefined);
         throw new ModelProjectError(`${issue.message}（${file}${line !== undefined ? ` 第 ${line} 行` : ''}）`, file);
@@ -268,8 +276,9 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
     if (!config.enabled) continue;
     const relation = relations.get(node.name)!;
     const rendered = renderModel(node, 'compile', relation);
-    const sql = rendered.sql.trim();
-    if (sql === '') throw new ModelProjectError(`模型 ${node.name}（${node.file}）编译后的 SQL 为空`, node.file);
+    // Keep leading blank lines so compiled line numbers stay close to the source file.
+    const sql = rendered.sql.trimEnd();
+    if (sql.trim() === '') throw new ModelProjectError(`模型 ${node.name}（${node.file}）编译后的 SQL 为空`, node.file);
     if (/;\s*$/.test(sql)) {
       throw new ModelProjectError(`模型 ${node.name}（${node.file}）的 SQL 以分号结尾，dbt 不允许，请删除末尾的分号`, node.file);
     }

@@ -22,6 +22,8 @@ export interface SqlPosition {
   column: number;
   /** The text of that line. */
   lineText: string;
+  /** The same line in the model's source file, when it can be told (the line text occurs once there). */
+  sourceLine?: number;
 }
 
 export type ModelPhase = 'pre_hook' | 'build' | 'index' | 'post_hook';
@@ -91,7 +93,8 @@ function formatRunError(d: ModelRunErrorDetails): string {
   if (d.pgHint) lines.push(`  提示：${d.pgHint}`);
   if (d.position) {
     const where = d.compiledFile ?? '编译后的 SQL';
-    lines.push(`  位置：${where} 第 ${d.position.line} 行第 ${d.position.column} 列`);
+    const source = d.position.sourceLine !== undefined ? `（源文件 ${d.file} 第 ${d.position.sourceLine} 行）` : '';
+    lines.push(`  位置：${where} 第 ${d.position.line} 行第 ${d.position.column} 列${source}`);
     lines.push(`    ${d.position.lineText}`);
     lines.push(`    ${' '.repeat(Math.max(0, d.position.column - 1))}^`);
   } else if (d.compiledFile) {

@@ -21,14 +21,33 @@ interface PgErrorLike {
   position?: string;
 }
 
-/** Map a 1-based character position in `statement` to a line/column of `sql` embedded at `offset`. */
-export function positionInSql(sql: string, offset: number, position: number): SqlPosition | undefined {
+/**
+ * Map a 1-based character position in a statement to a line/column of `sql` embedded at `offset`,
+ * and to the line of the source file `rawSql` when that line's text occurs there exactly once.
+ */
+export function positionInSql(sql: string, offset: number, position: number, rawSql: string): SqlPosition | undefined {
   const index = position - 1 - offset;
   if (!Number.isInteger(index) || index < 0 || index > sql.length) return undefined;
   const before = sql.slice(0, index).split('\n');
   const line = before.length;
   const column = before[before.length - 1]!.length + 1;
-  return { line, column, lineText: sql.split('\n')[line - 1] ?? '' };
+  const lineText = sql.split('\n')[line - 1] ?? '';
+  const result: SqlPosition = { line, column, lineText };
+  const needle = lineText.trim();
+  if (needle !== '') {
+    const matches = rawSql.split('\n').flatMap((l, i) => (sourceLineMatches(l.trim(), needle) ? [i + 1] : []));
+    if (matches.length === 1) result.sourceLine = matches[0]!;
+  }
+  return result;
+}
+
+/** Does a source line (possibly with `{{ ... }}` expressions) render to `compiled`? */
+function sourceLineMatches(source: string, compiled: string): boolean {
+  if (source === compiled) return true;
+  const parts = source.split(/\{\{.*?\}\}/);
+  if (parts.length < 2 || parts.join('').trim() === '' || /\{%|\{#/.test(source)) return false;
+  const pattern = parts.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*?');
+  return new RegExp(`^${pattern}$`).test(compiled);
 }
 
 type RelationKind = 'table' | 'view' | 'materialized view' | 'foreign table';
@@ -93,7 +112,7 @@ export async function materialize(
     } catch (err) {
       const e = err as PgErrorLike;
       if (typeof e?.message !== 'string') throw err;
-      const position = sqlOffset !== undefined && e.position !== undefined ? positionInSql(sql, sqlOffset, Number(e.position)) : undefined;
+      const position = sqlOffset !== undefined && e.position !== undefined ? positionInSql(sql, sqlOffset, Number(e.position), model.node.rawSql) : undefined;
       fail(phase, statement, e, position, err);
     }
   };

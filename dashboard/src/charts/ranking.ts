@@ -64,7 +64,8 @@ export function buildRankingOption(input: RankingInput): ChartOption {
       lineStyle: { color: colors.reference, type: 'dashed', width: 1.5 },
       label: {
         formatter: `${input.referenceLabel} ${formatValue(referenceValue, unit)}`,
-        position: 'end',
+        // the y axis is inverted, so the line starts at the top of the grid
+        position: 'start',
         color: colors.reference,
         fontFamily: FONT_FAMILY,
       },
@@ -75,7 +76,7 @@ export function buildRankingOption(input: RankingInput): ChartOption {
       xAxis: input.target,
       name: '目标',
       lineStyle: { color: colors.target, type: 'dotted', width: 1.5 },
-      label: { formatter: `目标 ${formatValue(input.target, unit)}`, position: 'start', color: colors.target, fontFamily: FONT_FAMILY },
+      label: { formatter: `目标 ${formatValue(input.target, unit)}`, position: 'end', color: colors.target, fontFamily: FONT_FAMILY },
     });
   }
 

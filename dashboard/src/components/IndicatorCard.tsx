@@ -25,6 +25,8 @@ export interface IndicatorCardProps {
   lastYear: number | null;
   granularity: Granularity;
   color: string;
+  /** Variants in small print, e.g. the person-level share. */
+  related?: readonly { meta: MemberMeta; value: number | null; numerator: number | null; denominator: number | null }[];
 }
 
 function ChangeLine({ label, current, base, meta }: { label: string; current: number | null; base: number | null; meta: MemberMeta }) {
@@ -61,6 +63,19 @@ export function IndicatorCard(props: IndicatorCardProps) {
         <span className="indicator-card__slash">/</span>
         <span>{formatValue(props.denominator, denominatorMeta.unit)}</span>
       </div>
+      {props.related && props.related.length > 0 && (
+        <ul className="indicator-card__related">
+          {props.related.map((r) => (
+            <li
+              key={r.meta.name}
+              title={[r.meta.description, `${formatValue(r.numerator, '')} / ${formatValue(r.denominator, '')}`].filter(Boolean).join('\n')}
+            >
+              <span>{r.meta.title}</span>
+              <b>{formatValue(r.value, r.meta.unit)}</b>
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="indicator-card__changes">
         {granularity !== 'year' && <ChangeLine label="环比" current={value} base={props.previous} meta={meta} />}
         <ChangeLine label={granularity === 'year' ? '同比（较上年）' : '同比'} current={value} base={props.lastYear} meta={meta} />

@@ -129,6 +129,7 @@ export function Leadership({ session }: { session: Session }) {
               lastYear={c.lastYear}
               granularity={granularity}
               color={c.color}
+              related={c.related}
             />
           ))}
         </div>
