@@ -5,6 +5,7 @@ import type { Population } from './population';
 import { Rng, Weighted } from './random';
 import type { RegionTree } from './regions';
 import type { Standards } from './standards';
+import { cmp } from './util';
 
 export type ReliefType = '急难型' | '支出型';
 export type ReliefCause = '疾病' | '意外事故' | '自然灾害' | '突发公共事件' | '教育支出' | '其他';
@@ -101,7 +102,7 @@ export function planTempRelief(
       else approval = type === '急难型' && y < 0.15 ? '先行救助后补手续' : '县级审批';
       acts.push({ no: '', applicant, day, amount, persons, type, cause, approval, local });
     }
-    acts.sort((a, b) => a.day - b.day || (a.applicant.village.code < b.applicant.village.code ? -1 : 1));
+    acts.sort((a, b) => a.day - b.day || cmp(a.applicant.village.code, b.applicant.village.code) || cmp(a.applicant.person.id, b.applicant.person.id));
     for (const act of acts) {
       const county = regions.counties[act.applicant.village.county]!;
       const key = county.code6 + '-' + month.year;

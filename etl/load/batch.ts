@@ -39,6 +39,8 @@ export interface LoadReport {
 
 export interface LoadOptions {
   runBy: string;
+  /** The dbt project to build after loading; the project's own by default. */
+  projectDir?: string;
   onFileStart?: (file: PlannedFile, index: number, total: number) => void;
   onProgress?: (file: PlannedFile, bytes: number) => void;
   log?: (msg: string) => void;
@@ -117,7 +119,7 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
     if (changed) {
       log('运行数据模型与数据测试…');
       const started = Date.now();
-      await runModels(client, { projectDir: DBT_PROJECT_DIR });
+      await runModels(client, { projectDir: options.projectDir ?? DBT_PROJECT_DIR });
       modelSeconds = (Date.now() - started) / 1000;
       await client.query(`notify ${LOADED_CHANNEL}, '${batchId}'`);
     }

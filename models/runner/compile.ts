@@ -49,6 +49,13 @@ export interface CompiledProject {
  */
 let lastIssue: CompileIssue | undefined;
 
+/** Return and forget the last issue (a function, so type narrowing does not assume it unchanged). */
+function takeIssue(): CompileIssue | undefined {
+  const issue = lastIssue;
+  lastIssue = undefined;
+  return issue;
+}
+
 class CompileIssue extends Error {
   constructor(
     message: string,
@@ -197,12 +204,11 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
   });
 
   const render = (template: string, file: string, who: string, context: Record<string, unknown>): string => {
-    lastIssue = undefined;
+    takeIssue();
     try {
       return new nunjucks.Template(template, env, file, true).render(context);
     } catch (err) {
-      const issue = lastIssue;
-      lastIssue = undefined;
+      const issue = takeIssue();
       if (issue) {
         const lineno = (err as { lineno?: number }).lineno;
         const line = lineOf(template, issue.needle) ?? (typeof lineno === 'number' ? lineno + 1 : undefined);

@@ -79,7 +79,7 @@ export function buildGraph(nodes: Map<string, GraphNode>): ModelGraph {
       remaining.set(child, left);
       if (left === 0) {
         ready.push(child);
-        ready.sort(); ready.reverse();
+        ready.sort();
       }
     }
   }
