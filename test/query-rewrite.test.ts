@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuery, QueryError } from '../cube/api/query.ts';
 import { ForbiddenError, grainOfRange, policyFromMeta, rewriteQuery } from '../cube/api/query-rewrite.ts';
-import { regionScope } from '../cube/api/security.ts';
+import { regionScope, type SecurityContext } from '../cube/api/security.ts';
 
 const snapshotMeta = {
   periodic_snapshot: {
@@ -14,9 +14,9 @@ const policies = new Map([
   ['indicators', policyFromMeta('indicators', snapshotMeta)],
   ['plain', policyFromMeta('plain', undefined)],
 ]);
-const admin = { role: 'admin' as const, region: '990100000000' };
+const admin: SecurityContext = { role: 'admin', region: '990100000000' };
 const q = (extra: object) => parseQuery({ measures: ['indicators.low_income_persons'], timeDimensions: [{ dimension: 'indicators.month', granularity: 'month' }], ...extra });
-const added = (query: ReturnType<typeof q>, ctx = admin) => rewriteQuery(query, ctx, policies).filters.slice(query.filters.length);
+const added = (query: ReturnType<typeof q>, ctx = admin) => rewriteQuery(query, ctx, policies).filters.slice(query.filters.length) as { member: string; operator: string; values?: string[] }[];
 
 describe('region scope of a code', () => {
   it.each([

@@ -29,8 +29,20 @@ const pad2 = (n: number): string => (n < 10 ? '0' + n : String(n));
 
 export type DateStyle = 'iso' | 'slash' | 'compact';
 
-/** Formats a day number: iso `2024-06-30`, slash `2024/6/30`, compact `20240630`. */
+const formatCache: Record<DateStyle, Map<number, string>> = { iso: new Map(), slash: new Map(), compact: new Map() };
+
+/** Formats a day number: iso `2024-06-30`, slash `2024/6/30`, compact `20240630` (memoised). */
 export function formatDay(dayNumber: number, style: DateStyle = 'iso'): string {
+  const cache = formatCache[style];
+  let text = cache.get(dayNumber);
+  if (text === undefined) {
+    text = formatDayUncached(dayNumber, style);
+    if (cache.size < 200_000) cache.set(dayNumber, text);
+  }
+  return text;
+}
+
+function formatDayUncached(dayNumber: number, style: DateStyle): string {
   const [y, m, d] = ymdFromDay(dayNumber);
   if (style === 'slash') return `${y}/${m}/${d}`;
   if (style === 'compact') return `${y}${pad2(m)}${pad2(d)}`;

@@ -141,7 +141,6 @@ export async function writeXlsx(path: string, sheets: XlsxSheet[], fixedDate: Da
     sheet.header.forEach((_, i) => {
       const col = ws.getColumn(i + 1);
       col.width = sheet.widths?.[i] ?? 14;
-      if (sheet.dateFormat) col.numFmt = '@';
     });
     if (sheet.dateFormat) {
       ws.eachRow((row, rowNumber) => {
