@@ -19,7 +19,10 @@ export async function openWarehouse(config: Config, log: (msg: string) => void =
   const embedded = config.databaseUrl ? null : await startOrReuseEmbedded(config.dataDir, config.embeddedPgPort, log);
   const url = config.databaseUrl ?? embedded!.url;
   const pool = new pg.Pool({ connectionString: url, max: 8, options: '-c timezone=UTC' });
-  pool.on('error', (e) => log(`数据库连接错误：${e.message}`));
+  let closing = false;
+  pool.on('error', (e) => {
+    if (!closing) log(`数据库连接错误：${e.message}`);
+  });
   try {
     await ensureWarehouseSchema(pool);
   } catch (e) {
@@ -31,6 +34,7 @@ export async function openWarehouse(config: Config, log: (msg: string) => void =
     pool,
     url,
     async close() {
+      closing = true;
       await pool.end();
       await embedded?.stop();
     },

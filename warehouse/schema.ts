@@ -81,10 +81,11 @@ function rawTableDdl(spec: KindSpec): string {
     ...LINEAGE_COLUMNS.map((c) => `${c.column} ${c.type}`),
   ];
   const addColumns = columns.map((c) => `alter table ${table} add column if not exists ${c};`).join('\n');
+  // The index follows the replace rule; a rule that changed drops the old index.
   const index =
     spec.replace.by === 'partition'
-      ? `create index if not exists ${spec.table}_partition on ${table} (${spec.replace.column});`
-      : `create unique index if not exists ${spec.table}_key on ${table} (${spec.replace.columns.join(', ')});`;
+      ? `drop index if exists raw.${spec.table}_key; create index if not exists ${spec.table}_partition on ${table} (${spec.replace.column});`
+      : `drop index if exists raw.${spec.table}_partition; create unique index if not exists ${spec.table}_key on ${table} (${spec.replace.columns.join(', ')});`;
   return `create table if not exists ${table} (${columns.join(', ')});\n${addColumns}\n${index}`;
 }
 

@@ -145,7 +145,9 @@ export const KINDS: readonly KindSpec[] = [
   },
   {
     kind: 5, title: '资金发放明细', table: 'benefit_payments', order: 3,
-    replace: { by: 'key', columns: ['payment_batch', 'benefit_month', 'id_number', 'category'] },
+    // A payment export is a whole batch; a person paid twice in one batch is an
+    // integrity finding to keep, not a duplicate to reject.
+    replace: { by: 'partition', column: 'payment_batch' },
     columns: [
       req('发放批次', 'payment_batch', text),
       req('所属月份', 'benefit_month', month),

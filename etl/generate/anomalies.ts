@@ -1,6 +1,6 @@
 // Integrity problems the platform must find: payments after death, persons listed twice in a month.
 import type { Timeline } from './calendar';
-import { Population, ROSTER_POOLS, type Household, type PoolKind } from './population';
+import { ROSTER_POOLS, type Household, type Population, type PoolKind } from './population';
 import type { Person } from './persons';
 import type { Rng } from './random';
 import type { RegionTree } from './regions';

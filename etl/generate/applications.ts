@@ -1,7 +1,7 @@
 // Applications and their review decisions (kind 7), consistent with admissions to the lists.
 import type { Timeline } from './calendar';
 import type { Person } from './persons';
-import { LOW_INCOME_POOLS, Population, ROSTER_POOLS, type PoolKind } from './population';
+import { LOW_INCOME_POOLS, ROSTER_POOLS, type Population, type PoolKind } from './population';
 import { Rng, Weighted } from './random';
 import type { RegionTree, Village } from './regions';
 import type { ReliefAct } from './temp-relief';
@@ -45,7 +45,7 @@ const PASSIVE_CHANNELS = new Weighted<Channel>([
   ['主动申请', 85],
   ['热线求助', 15],
 ]);
-const REJECT_SHARE: Record<AppCategory, number> = { 低保: 0.3, 特困: 0.2, 临时救助: 0.12, 低保边缘认定: 0.25, 刚性支出困难认定: 0.25 };
+const REJECT_SHARE: Record<AppCategory, number> = { 低保: 0.35, 特困: 0.25, 临时救助: 0.2, 低保边缘认定: 0.3, 刚性支出困难认定: 0.3 };
 
 /** Calendar days from acceptance to decision: mostly 8–26 (within 20 working days), some longer. */
 function reviewDays(rng: Rng): number {

@@ -88,7 +88,7 @@ export async function generateCity(options: GenerateOptions): Promise<GenerateSu
     files: [],
     progress,
   };
-  if (withErrors) ctx.plan = planErrors(seed, timeline);
+  if (withErrors) ctx.plan = planErrors(seed, timeline, scale);
 
   await writeRegions(ctx);
   await writeStandards(ctx);

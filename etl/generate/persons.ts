@@ -57,23 +57,23 @@ export class PersonFactory {
 type Composition = 'single' | 'couple' | 'singleParent' | 'family' | 'withParent' | 'grand' | 'threeGen';
 
 const DIBAO_COMPOSITION = new Weighted<Composition>([
-  ['single', 0.43],
+  ['single', 0.38],
   ['couple', 0.14],
   ['singleParent', 0.16],
-  ['family', 0.1],
+  ['family', 0.13],
   ['withParent', 0.07],
-  ['grand', 0.06],
-  ['threeGen', 0.04],
+  ['grand', 0.07],
+  ['threeGen', 0.05],
 ]);
 
 const AGRI_COMPOSITION = new Weighted<Composition>([
-  ['single', 0.17],
-  ['couple', 0.22],
+  ['single', 0.12],
+  ['couple', 0.2],
   ['singleParent', 0.08],
-  ['family', 0.3],
-  ['withParent', 0.06],
+  ['family', 0.33],
+  ['withParent', 0.07],
   ['grand', 0.07],
-  ['threeGen', 0.1],
+  ['threeGen', 0.13],
 ]);
 
 /** Age of a single-person recipient household: mostly older, some disabled working-age adults. */

@@ -175,7 +175,7 @@ export class Population {
         list.push({ no: this.nextAgriNo(rng, village.county), type, village, members, riskClearedFrom, used: false });
         count += members.length;
       }
-      this.agri.push(...list);
+      for (const h of list) this.agri.push(h);
       this.agriQueue[type] = rng.shuffle([...list]);
     };
     build('脱贫人口', Math.round(ALLEVIATED_PERSONS * this.scale));
@@ -225,7 +225,7 @@ export class Population {
     if (agri) {
       village = agri.village;
       // the head and some of the other members are admitted
-      kin = agri.members.filter((k, i) => i === 0 || rng.chance(0.45)).filter((k) => k.person.death === undefined);
+      kin = agri.members.filter((_k, i) => i === 0 || rng.chance(0.45)).filter((k) => k.person.death === undefined);
       if (kin.length === 0 || kin[0]!.relation !== '本人') kin = [agri.members[0]!];
     } else {
       village = this.villageFor(rng, kind);

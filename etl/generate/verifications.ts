@@ -31,7 +31,7 @@ export function monthVerifications(seed: number, m: number, timeline: Timeline, 
   for (const a of appsAccepted) {
     if (a.category === '临时救助') continue;
     const day = Math.min(month.last, a.accept + rng.range(1, 5));
-    const r = a.result === '不予批准' ? result(rng, 0.45, 0.15) : a.result === '批准' ? result(rng, 0, 0.02) : result(rng, 0.05, 0.1);
+    const r = a.result === '不予批准' ? result(rng, 0.3, 0.1) : a.result === '批准' ? result(rng, 0, 0.02) : result(rng, 0.05, 0.1);
     list.push({ no: '', day, target: { person: a.person, village: a.village }, item: '新申请', result: r });
   }
   const total = Math.max(list.length, Math.round(PER_MONTH * scale * rng.uniform(0.93, 1.07)));
@@ -39,7 +39,7 @@ export function monthVerifications(seed: number, m: number, timeline: Timeline, 
     const review = rng.chance(0.6);
     const target = review ? view.rosterPerson(rng, true) : rng.chance(0.5) ? view.lowIncomePerson(rng, true) : view.rosterPerson(rng);
     if (!target) continue;
-    list.push({ no: '', day: month.first + rng.int(month.days), target, item: review ? '复核' : '抽查', result: result(rng, 0.02, 0.017) });
+    list.push({ no: '', day: month.first + rng.int(month.days), target, item: review ? '复核' : '抽查', result: result(rng, 0.014, 0.012) });
   }
   list.sort((a, b) => a.day - b.day || cmp(a.target.village.code, b.target.village.code) || cmp(a.target.person.id, b.target.person.id));
   list.forEach((v, i) => (v.no = `HD${month.compact}${String(i + 1).padStart(6, '0')}`));

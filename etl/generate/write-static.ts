@@ -31,6 +31,7 @@ export async function writeRegions(ctx: Context): Promise<void> {
       { name: '说明', header: ['说明（示例数据）'], rows: note, widths: [80] },
     ],
     exportDate(ctx),
+    `${CITY_NAME}行政区划`,
   );
   ctx.files.push({ path: file, kind: 1, rows: rows.length });
 }
@@ -84,6 +85,7 @@ export async function writeRectification(ctx: Context, items: RectificationItem[
     file,
     [{ name: '整改问题清单', header: [...HEADERS[12]], rows, widths: [14, 12, 10, 16, 14, 48, 10, 12, 12, 22, 10, 14, 14, 12], dateFormat: 'yyyy-mm-dd' }],
     exportDate(ctx),
+    `${CITY_NAME}整改问题清单`,
   );
   ctx.files.push({ path: file, kind: 12, rows: rows.length });
 }

@@ -128,8 +128,10 @@ export interface XlsxSheet {
  * Writes an XLSX workbook (first sheet = the data). All timestamps inside the file, including the
  * zip entries' modification times, are set to `fixedDate` so the same input gives the same bytes.
  */
-export async function writeXlsx(path: string, sheets: XlsxSheet[], fixedDate: Date): Promise<void> {
+export async function writeXlsx(path: string, sheets: XlsxSheet[], fixedDate: Date, title = ''): Promise<void> {
   const wb = new ExcelJS.Workbook();
+  wb.title = title;
+  wb.subject = '示例数据（虚构，仅供演示与测试）';
   wb.creator = '示例数据生成器';
   wb.lastModifiedBy = '示例数据生成器';
   wb.created = fixedDate;
