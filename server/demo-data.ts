@@ -21,7 +21,13 @@ export async function loadDemoCity(pool: pg.Pool, config: Config, log: (msg: str
   log(`数据仓库为空：生成示例城市数据（示例数据）到 ${outDir} …`);
   const generated = await generateCity({ outDir, months: 24, seed: 1, endMonth: lastCompleteMonth(), withErrors: false, scale: 1 });
   log(`已生成 ${generated.files.length} 个导出文件，开始导入…`);
-  const report = await runLoad(pool, [outDir], { runBy: 'npm start（示例数据）', log });
+  const report = await runLoad(pool, [outDir], {
+    runBy: 'npm start（示例数据）',
+    log,
+    onFileStart: (file, index, total) => {
+      if (index % 20 === 0 || index === total - 1) log(`导入文件 ${index + 1}/${total}：${file.name}`);
+    },
+  });
   const loaded = report.files.reduce((n, f) => n + f.rowsLoaded, 0);
   log(`示例数据导入完成：批次 ${report.batchId}，${loaded.toLocaleString('zh-CN')} 行`);
 }

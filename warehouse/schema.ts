@@ -3,6 +3,7 @@
 // run at every start, so a new column in the contract becomes a new raw column.
 import type pg from 'pg';
 import { KINDS, type KindSpec, type ValueType } from '../etl/formats/kinds.ts';
+import { refreshCalendar } from './calendar.ts';
 
 const SCHEMA_LOCK = 7_310_001;
 
@@ -96,6 +97,7 @@ export async function ensureWarehouseSchema(pool: pg.Pool): Promise<void> {
     await client.query('select pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
     await client.query(ETL_DDL);
     for (const spec of KINDS) await client.query(rawTableDdl(spec));
+    await refreshCalendar(client);
     await client.query('commit');
   } catch (e) {
     await client.query('rollback');

@@ -1,0 +1,21 @@
+with source as (
+    select * from {{ source('raw', 'benefit_payments') }}
+),
+
+renamed as (
+    select
+        payment_batch,
+        benefit_month,
+        household_id,
+        id_number,
+        category,
+        case when category in ('城市低保', '农村低保') then 'dibao' else 'tekun' end as programme,
+        amount_yuan,
+        paid_on,
+        payment_method,
+        source_file,
+        source_row
+    from source
+)
+
+select * from renamed
