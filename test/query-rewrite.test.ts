@@ -57,10 +57,21 @@ describe('query rewrite', () => {
   it('restricts non-admin tokens to their region, at their level at least', () => {
     const county = { role: 'staff' as const, region: '990102000000' };
     expect(added(q({}), county)).toEqual([
-      { member: 'indicators.region_code', operator: 'startsWith', values: ['990102'] },
+      { member: 'indicators.county_code', operator: 'equals', values: ['990102000000'] },
       { member: 'indicators.period_grain', operator: 'equals', values: ['month'] },
       { member: 'indicators.region_level', operator: 'equals', values: ['county'] },
     ]);
+  });
+
+  it('scopes township and province tokens by the code of their level', () => {
+    const township = added(q({}), { role: 'staff', region: '990102003000' });
+    expect(township[0]).toEqual({ member: 'indicators.township_code', operator: 'equals', values: ['990102003000'] });
+    expect(township[2]!.values).toEqual(['township']);
+    const province = added(q({}), { role: 'leader', region: '990000000000' });
+    expect(province[0]).toEqual({ member: 'indicators.city_code', operator: 'startsWith', values: ['99'] });
+    expect(province[2]!.values).toEqual(['city']);
+    const village = added(q({}), { role: 'staff', region: '990102003004' });
+    expect(village[0]).toEqual({ member: 'indicators.region_code', operator: 'startsWith', values: ['990102003004'] });
   });
 
   it('denies non-admin tokens datasets without a region member', () => {
@@ -89,4 +100,55 @@ describe('query parsing', () => {
     [{ measures: ['a.b'], filters: [{ member: 'a.c', operator: 'like' }] }, '查询格式错误'],
     [{}, '至少需要一个度量或维度'],
   ])('rejects %j', (input, message) => expect(() => parseQuery(input)).toThrow(message));
+});
+
+describe('restricted members', () => {
+  const restrictedPolicies = new Map([
+    ['integrity', policyFromMeta('integrity', {
+      region_code_dimension: 'region_code',
+      restricted_members: { members: ['id_number', 'person_name', 'evidence', 'finding_id'], roles: ['admin', 'inspector', 'staff'] },
+    })],
+    ['indicators', policyFromMeta('indicators', snapshotMeta)],
+  ]);
+  const leader: SecurityContext = { role: 'leader', region: '990100000000' };
+  const inspector: SecurityContext = { role: 'inspector', region: '990102000000' };
+  const rewrite = (query: object, ctx: SecurityContext) => rewriteQuery(parseQuery(query), ctx, restrictedPolicies);
+
+  it('reads the restriction from the view meta', () => {
+    expect(restrictedPolicies.get('integrity')!.restricted).toEqual({ members: ['id_number', 'person_name', 'evidence', 'finding_id'], roles: ['admin', 'inspector', 'staff'] });
+    expect(restrictedPolicies.get('indicators')!.restricted).toBeNull();
+    expect(() => policyFromMeta('x', { restricted_members: { members: ['a'], roles: ['chief'] } })).toThrow();
+    expect(() => policyFromMeta('x', { restricted_members: { members: [], roles: ['admin'] } })).toThrow();
+  });
+
+  it.each([
+    ['a dimension', { measures: ['integrity.findings'], dimensions: ['integrity.id_number'] }, 'integrity.id_number'],
+    ['an ungrouped drill', { dimensions: ['integrity.check_code', 'integrity.finding_id'], ungrouped: true }, 'integrity.finding_id'],
+    ['a nested filter', { measures: ['integrity.findings'], filters: [{ and: [{ or: [{ member: 'integrity.person_name', operator: 'contains', values: ['张'] }] }] }] }, 'integrity.person_name'],
+    ['the order', { measures: ['integrity.findings'], order: [['integrity.evidence', 'asc']] }, 'integrity.evidence'],
+  ])('refuses a role not listed when %s names a restricted member', (_where, query, member) => {
+    expect(() => rewrite(query, leader)).toThrow(ForbiddenError);
+    expect(() => rewrite(query, leader)).toThrow(`当前角色（领导）无权查询人员明细成员 ${member}`);
+  });
+
+  it('names every restricted member the query uses', () => {
+    expect(() => rewrite({ dimensions: ['integrity.id_number', 'integrity.person_name'], measures: ['integrity.findings'] }, leader))
+      .toThrow('integrity.id_number、integrity.person_name，仅限管理员、督查人员、工作人员');
+  });
+
+  it('lets a listed role through, still restricted to its region', () => {
+    const query = { measures: ['integrity.findings'], dimensions: ['integrity.id_number', 'integrity.evidence'] };
+    expect(rewrite(query, inspector).filters).toEqual([{ member: 'integrity.region_code', operator: 'startsWith', values: ['990102'] }]);
+    expect(rewrite(query, admin).filters).toEqual([]);
+  });
+
+  it('lets any role use the other members, including measures counting persons', () => {
+    const query = { measures: ['integrity.findings', 'integrity.persons', 'integrity.amount_yuan'], dimensions: ['integrity.check_code', 'integrity.county_name'] };
+    expect(rewrite(query, leader).filters).toEqual([{ member: 'integrity.region_code', operator: 'startsWith', values: ['9901'] }]);
+  });
+
+  it('does not restrict members of the same name in another view', () => {
+    const query = { measures: ['indicators.low_income_persons'], dimensions: ['indicators.region_code'], timeDimensions: [{ dimension: 'indicators.month', granularity: 'month' }] };
+    expect(() => rewrite(query, leader)).not.toThrow();
+  });
 });

@@ -35,7 +35,10 @@ export async function cubeApiPlugin(app: FastifyInstance, options: CubeApiOption
     const status = statusOf(error) === 500 && (error as { statusCode?: number }).statusCode && (error as { statusCode: number }).statusCode < 500
       ? (error as { statusCode: number }).statusCode
       : statusOf(error);
-    if (status >= 500) request.log.error(error);
+    if (status >= 500) {
+      request.log.error(error);
+      if (process.env.DEBUG_API_ERRORS) console.error(error);
+    }
     reply.status(status).send({ error: status >= 500 ? '服务器内部错误，请联系管理员查看日志' : (error as Error).message });
   });
 

@@ -3,9 +3,11 @@
 // (from the query's granularity) and region level (from the finest region
 // member the query uses), so snapshot measures take the period's last month
 // and flow measures its sum. See README, "Snapshot and flow indicators".
+// Views may also restrict members (person-level detail) to some roles:
+// `meta.restricted_members` (see cube/model/views/integrity.yml).
 import { z } from 'zod';
 import { membersOf, QueryError, type CubeQuery, type Filter } from './query.ts';
-import { LEVEL_ORDER, regionScope, type RegionLevel, type SecurityContext } from './security.ts';
+import { LEVEL_ORDER, ROLES, regionScope, type RegionLevel, type SecurityContext } from './security.ts';
 
 const snapshotMetaSchema = z.object({
   time_dimension: z.string(),
@@ -18,20 +20,43 @@ const snapshotMetaSchema = z.object({
 
 export type SnapshotMeta = z.infer<typeof snapshotMetaSchema>;
 
+const restrictedMembersSchema = z.object({
+  /** Short member names only the listed roles may name in a query. */
+  members: z.array(z.string().min(1)).min(1),
+  roles: z.array(z.enum(ROLES)),
+}).strict();
+
+export type RestrictedMembers = z.infer<typeof restrictedMembersSchema>;
+
 /** What the gateway knows of each public cube or view. */
 export interface DatasetPolicy {
   name: string;
   /** Member (short name) holding the 12-digit region code, for row-level security. */
   regionCodeMember: string | null;
   snapshot: SnapshotMeta | null;
+  /** Members (e.g. person-level detail) that only some roles may use. */
+  restricted: RestrictedMembers | null;
 }
 
 export class ForbiddenError extends Error {}
 
+const ROLE_TITLES: Record<SecurityContext['role'], string> = { admin: '管理员', leader: '领导', staff: '工作人员', inspector: '督查人员' };
+
 export function policyFromMeta(name: string, meta: unknown): DatasetPolicy {
-  const raw = (meta as { periodic_snapshot?: unknown; region_code_dimension?: string } | undefined) ?? {};
+  const raw = (meta as { periodic_snapshot?: unknown; region_code_dimension?: string; restricted_members?: unknown } | undefined) ?? {};
   const snapshot = raw.periodic_snapshot === undefined ? null : snapshotMetaSchema.parse(raw.periodic_snapshot);
-  return { name, regionCodeMember: snapshot?.region_code_dimension ?? raw.region_code_dimension ?? null, snapshot };
+  const restricted = raw.restricted_members === undefined ? null : restrictedMembersSchema.parse(raw.restricted_members);
+  return { name, regionCodeMember: snapshot?.region_code_dimension ?? raw.region_code_dimension ?? null, snapshot, restricted };
+}
+
+/** Refuses a query naming (anywhere) a member the caller's role may not use. */
+function checkRestricted(members: string[], policy: DatasetPolicy, ctx: SecurityContext): void {
+  const restricted = policy.restricted;
+  if (!restricted || restricted.roles.includes(ctx.role)) return;
+  const named = restricted.members.map((m) => `${policy.name}.${m}`).filter((m) => members.includes(m));
+  if (named.length === 0) return;
+  const allowed = restricted.roles.map((r) => ROLE_TITLES[r]).join('、') || '无';
+  throw new ForbiddenError(`当前角色（${ROLE_TITLES[ctx.role]}）无权查询人员明细成员 ${named.join('、')}，仅限${allowed}；可查询汇总数`);
 }
 
 type Grain = 'month' | 'quarter' | 'year';
@@ -74,6 +99,22 @@ function levelFor(members: string[], view: string, meta: SnapshotMeta, floor: Re
   return LEVEL_ORDER[level]!;
 }
 
+/**
+ * The filter that keeps a token inside its region. On periodic-snapshot views
+ * it names the level's own code member (city_code = …), so that rollups
+ * grouped by those codes can answer; elsewhere a prefix of the region code.
+ */
+function scopeFilter(view: string, policy: DatasetPolicy, region: string): Filter {
+  const { prefix } = regionScope(region);
+  const codeOf = (level: RegionLevel) => policy.snapshot?.levels[level]?.[0];
+  const exact: Partial<Record<number, RegionLevel>> = { 4: 'city', 6: 'county', 9: 'township' };
+  const level = exact[prefix.length];
+  const member = level ? codeOf(level) : prefix.length === 2 ? codeOf('city') : undefined;
+  if (member && level) return { member: `${view}.${member}`, operator: 'equals', values: [region] };
+  if (member) return { member: `${view}.${member}`, operator: 'startsWith', values: [prefix] };
+  return { member: `${view}.${policy.regionCodeMember}`, operator: 'startsWith', values: [prefix] };
+}
+
 export function rewriteQuery(query: CubeQuery, ctx: SecurityContext, policies: ReadonlyMap<string, DatasetPolicy>): CubeQuery {
   const members = membersOf(query);
   const datasets = [...new Set(members.map((m) => m.split('.')[0]!))];
@@ -83,9 +124,10 @@ export function rewriteQuery(query: CubeQuery, ctx: SecurityContext, policies: R
   for (const name of datasets) {
     const policy = policies.get(name);
     if (!policy) throw new QueryError(`数据集"${name}"不存在或不对外开放`);
+    checkRestricted(members, policy, ctx);
     if (scope) {
       if (!policy.regionCodeMember) throw new ForbiddenError(`当前角色无权查询数据集"${name}"`);
-      added.push({ member: `${name}.${policy.regionCodeMember}`, operator: 'startsWith', values: [scope.prefix] });
+      added.push(scopeFilter(name, policy, ctx.region));
     }
     const meta = policy.snapshot;
     if (!meta) continue;

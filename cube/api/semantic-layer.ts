@@ -3,6 +3,7 @@
 import type pg from 'pg';
 import { PostgresQuery, UserError } from '@cubejs-backend/schema-compiler';
 import type { CompiledModel } from '../compiler.ts';
+import { queryOptions, ROLLUP_SCHEMA } from '../rollups/describe.ts';
 import { QueryError, type CubeQuery } from './query.ts';
 import { policyFromMeta, rewriteQuery, type DatasetPolicy } from './query-rewrite.ts';
 import type { SecurityContext } from './security.ts';
@@ -71,27 +72,46 @@ export class SemanticLayer {
     return { cubes: this.publicDatasets };
   }
 
-  private plan(query: CubeQuery, ctx: SecurityContext) {
-    const unknown = [...query.measures, ...query.dimensions, ...query.timeDimensions.map((t) => t.dimension)].filter((m) => !this.members.has(m));
-    if (unknown.length > 0) throw new QueryError(`未知的成员：${unknown.join('、')}`);
-    const rewritten = rewriteQuery(query, ctx, this.policies);
+  private compile(query: CubeQuery, extra: Record<string, unknown>) {
     try {
-      const sqlQuery = new PostgresQuery(this.model as never, {
-        ...rewritten,
-        timezone: TIMEZONE,
-        useNativeSqlPlanner: false,
-        rowLimit: rewritten.limit,
-      } as never);
+      const sqlQuery = new PostgresQuery(this.model as never, queryOptions({
+        ...query,
+        allowUngroupedWithoutPrimaryKey: true,
+        rowLimit: query.limit,
+        ...extra,
+      }) as never);
       const [sql, params] = sqlQuery.buildSqlAndParams() as [string, unknown[]];
-      return { rewritten, sqlQuery, sql, params };
+      const rollups = (sqlQuery as unknown as { preAggregations: { preAggregationsDescription(): { preAggregationId: string; tableName: string }[] } })
+        .preAggregations.preAggregationsDescription()
+        .map((d) => ({ preAggregationId: d.preAggregationId, tableName: d.tableName }));
+      return { sqlQuery, sql, params, rollups };
     } catch (e) {
       if (e instanceof UserError) throw new QueryError(e.message);
       throw e;
     }
   }
 
-  sql(query: CubeQuery, ctx: SecurityContext) {
-    const { sql, params, sqlQuery } = this.plan(query, ctx);
+  /** A rollup answers a query only once it has been built (cube/rollups). */
+  private async rollupsBuilt(tables: string[]): Promise<boolean> {
+    if (tables.length === 0) return true;
+    const r = await this.pool.query<{ ok: boolean }>(`select bool_and(to_regclass(t) is not null) as ok from unnest($1::text[]) as t`, [tables]);
+    return r.rows[0]?.ok === true;
+  }
+
+  private async plan(query: CubeQuery, ctx: SecurityContext) {
+    const unknown = [...query.measures, ...query.dimensions, ...query.timeDimensions.map((t) => t.dimension)].filter((m) => !this.members.has(m));
+    if (unknown.length > 0) throw new QueryError(`未知的成员：${unknown.join('、')}`);
+    const rewritten = rewriteQuery(query, ctx, this.policies);
+    const planned = this.compile(rewritten, {});
+    if (await this.rollupsBuilt(planned.rollups.map((r) => r.tableName))) return planned;
+    // Not built yet: name a rollup that matches nothing, so the query reads the
+    // marts. The compiler caches SQL per query without preAggregationId, so the
+    // schema option (part of its cache key) must differ too.
+    return this.compile(rewritten, { preAggregationId: 'none', preAggregationsSchema: `${ROLLUP_SCHEMA}_unbuilt` });
+  }
+
+  async sql(query: CubeQuery, ctx: SecurityContext) {
+    const { sql, params, sqlQuery, rollups } = await this.plan(query, ctx);
     return {
       sql: {
         sql: [sql, params],
@@ -99,7 +119,7 @@ export class SemanticLayer {
         order: sqlQuery.order,
         dataSource: 'default',
         external: false,
-        preAggregations: [],
+        preAggregations: rollups,
       },
     };
   }
@@ -131,7 +151,7 @@ export class SemanticLayer {
   }
 
   async load(query: CubeQuery, ctx: SecurityContext): Promise<LoadResult> {
-    const { sql, params, sqlQuery } = this.plan(query, ctx);
+    const { sql, params, sqlQuery } = await this.plan(query, ctx);
     const aliases = sqlQuery.aliasNameToMember as Record<string, string>;
     const [result, lastRefreshTime, total] = await Promise.all([
       this.pool.query({ text: sql, values: params }),

@@ -23,29 +23,48 @@ function formatDate(date: Date): string {
   return `${date.getUTCFullYear()}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}`;
 }
 
+/** Exports repeat the same few hundred dates and months millions of times: parse each text once. */
+function memoised(parse: (text: string) => Parsed): (text: string) => Parsed {
+  const cache = new Map<string, Parsed>();
+  return (text) => {
+    let r = cache.get(text);
+    if (r === undefined) {
+      r = parse(text);
+      if (cache.size < 100_000) cache.set(text, r);
+    }
+    return r;
+  };
+}
+
+const parseDateText = memoised((text) => {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text) ?? /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/.exec(text) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+  if (!m) return fail(`日期格式无法识别："${text}"（应为 2024-06-30、2024/6/30 或 20240630）`);
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!isRealDate(y, mo, d)) return fail(`日期不存在："${text}"`);
+  return ok(`${y}-${pad2(mo)}-${pad2(d)}`);
+});
+
+const parseMonthText = memoised((text) => {
+  const m = /^(\d{4})-(\d{1,2})$/.exec(text) ?? /^(\d{4})\/(\d{1,2})$/.exec(text) ?? /^(\d{4})(\d{2})$/.exec(text);
+  if (!m) return fail(`月份格式无法识别："${text}"（应为 2024-06、2024/06 或 202406）`);
+  const [y, mo] = [Number(m[1]), Number(m[2])];
+  if (y < 1900 || y > 2100 || mo < 1 || mo > 12) return fail(`月份不存在："${text}"`);
+  return ok(`${y}-${pad2(mo)}-01`);
+});
+
 export function parseDate(cell: CellValue): Parsed {
   if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? fail('日期单元格无效') : ok(formatDate(cell));
   if (typeof cell === 'number') {
     if (cell > 20000 && cell < 80000) return ok(formatDate(excelSerialToDate(cell)));
     cell = String(cell);
   }
-  const text = (cell ?? '').trim();
-  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text) ?? /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/.exec(text) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(text);
-  if (!m) return fail(`日期格式无法识别："${text}"（应为 2024-06-30、2024/6/30 或 20240630）`);
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (!isRealDate(y, mo, d)) return fail(`日期不存在："${text}"`);
-  return ok(`${y}-${pad2(mo)}-${pad2(d)}`);
+  return parseDateText((cell ?? '').trim());
 }
 
 /** A month, stored as its first day. */
 export function parseMonth(cell: CellValue): Parsed {
   if (cell instanceof Date) return ok(`${cell.getUTCFullYear()}-${pad2(cell.getUTCMonth() + 1)}-01`);
-  const text = String(cell ?? '').trim();
-  const m = /^(\d{4})-(\d{1,2})$/.exec(text) ?? /^(\d{4})\/(\d{1,2})$/.exec(text) ?? /^(\d{4})(\d{2})$/.exec(text);
-  if (!m) return fail(`月份格式无法识别："${text}"（应为 2024-06、2024/06 或 202406）`);
-  const [y, mo] = [Number(m[1]), Number(m[2])];
-  if (y < 1900 || y > 2100 || mo < 1 || mo > 12) return fail(`月份不存在："${text}"`);
-  return ok(`${y}-${pad2(mo)}-01`);
+  return parseMonthText(String(cell ?? '').trim());
 }
 
 /** Yuan with at most two decimals; thousands separators allowed; never negative. */

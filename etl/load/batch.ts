@@ -6,13 +6,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { runModels } from '../../models/runner/index.ts';
+import { refreshModelRollups, type RollupBuild } from '../../cube/rollups/index.ts';
 import { copyLines, csvLine } from './copy-rows.ts';
+import { ensureHistorySchema } from '../history/schema.ts';
 import { loadFile, type Reject } from './load-file.ts';
-import { planLoad, type PlannedFile } from './plan.ts';
+import { discardPlan, planLoad, type PlannedFile } from './plan.ts';
 
 /** The dbt project root (dbt_project.yml). */
 export const DBT_PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const LOAD_LOCK = 7_310_002;
+/** Session advisory lock held by the one load in progress. */
+export const LOAD_LOCK = 7_310_002;
 /** Sent on commit; the server listens to refresh what it derives from the warehouse. */
 export const LOADED_CHANNEL = 'warehouse_loaded';
 
@@ -35,12 +38,15 @@ export interface LoadReport {
   files: FileReport[];
   modelsRun: boolean;
   modelSeconds: number;
+  rollups: RollupBuild[];
 }
 
 export interface LoadOptions {
   runBy: string;
   /** The dbt project to build after loading; the project's own by default. */
   projectDir?: string;
+  /** Rebuild the Cube rollups in the same transaction (default true). */
+  refreshRollups?: boolean;
   onFileStart?: (file: PlannedFile, index: number, total: number) => void;
   onProgress?: (file: PlannedFile, bytes: number) => void;
   log?: (msg: string) => void;
@@ -62,21 +68,22 @@ async function regionCodes(client: pg.ClientBase): Promise<Set<string>> {
   return new Set(r.rows.map((x) => x.region_code));
 }
 
-async function recordFile(client: pg.ClientBase, batchId: number, f: FileReport, sha256: string): Promise<void> {
+async function recordFile(client: pg.ClientBase, batchId: number, f: FileReport, file: PlannedFile): Promise<void> {
   await client.query(
-    `insert into etl.batch_files (batch_id, file_path, file_name, sha256, kind, format, outcome, rows_read, rows_loaded, rows_rejected, note)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [batchId, f.path, f.name, sha256, f.kind, f.format, f.outcome, f.rowsRead, f.rowsLoaded, f.rowsRejected, f.note],
+    `insert into etl.batch_files (batch_id, file_path, file_name, sha256, kind, format, outcome, rows_read, rows_loaded, rows_rejected, note, headers, is_correction)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    [batchId, f.path, f.name, file.sha256, f.kind, f.format, f.outcome, f.rowsRead, f.rowsLoaded, f.rowsRejected, f.note, [...file.match.positions.keys()], file.isCorrection],
   );
   if (f.rejects.length === 0) return;
   async function* lines() {
-    for (const r of f.rejects) yield csvLine([batchId, f.name, f.kind, r.rowNumber, r.column, r.value, r.reason]);
+    for (const r of f.rejects) yield csvLine([batchId, f.name, f.kind, r.rowNumber, r.column, r.value, r.reason, r.rowData ? JSON.stringify(r.rowData) : null]);
   }
-  await copyLines(client, 'etl.rejects', ['batch_id', 'file_name', 'kind', 'row_number', 'column_name', 'value', 'reason'], lines());
+  await copyLines(client, 'etl.rejects', ['batch_id', 'file_name', 'kind', 'row_number', 'column_name', 'value', 'reason', 'row_data'], lines());
 }
 
 export async function runLoad(pool: pg.Pool, paths: readonly string[], options: LoadOptions): Promise<LoadReport> {
   const log = options.log ?? (() => {});
+  await ensureHistorySchema(pool);
   const planned = await planLoad(paths);
   const client = await pool.connect();
   let batchId: number | null = null;
@@ -97,7 +104,7 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
     for (const [i, file] of planned.entries()) {
       options.onFileStart?.(file, i, planned.length);
       const spec = file.match.spec;
-      const base = { path: file.path, name: file.name, kind: spec.kind, kindTitle: spec.title };
+      const base = { path: file.origin ?? file.path, name: file.name, kind: spec.kind, kindTitle: spec.title };
       const previous = await alreadyLoaded(client, file.sha256);
       let report: FileReport;
       if (previous !== null) {
@@ -110,7 +117,7 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
         const rowsRejected = new Set(result.rejects.map((r) => r.rowNumber)).size;
         report = { ...base, format: result.format, outcome: 'loaded', note: null, rowsRead: result.rowsRead, rowsLoaded: result.rowsLoaded, rowsRejected, rejects: result.rejects };
       }
-      await recordFile(client, batchId, report, file.sha256);
+      await recordFile(client, batchId, report, file);
       files.push(report);
     }
 
@@ -124,11 +131,16 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
       await client.query(`notify ${LOADED_CHANNEL}, '${batchId}'`);
     }
     await client.query(
-      `update etl.batches set status = 'succeeded', finished_at = now(), rows_read = $2, rows_loaded = $3, rows_rejected = $4 where batch_id = $1`,
+      `update etl.batches set status = 'succeeded', finished_at = clock_timestamp(), rows_read = $2, rows_loaded = $3, rows_rejected = $4 where batch_id = $1`,
       [batchId, sum(files, 'rowsRead'), sum(files, 'rowsLoaded'), sum(files, 'rowsRejected')],
     );
+    let rollups: RollupBuild[] = [];
+    if (changed && options.refreshRollups !== false) {
+      log('刷新汇总表（rollups）…');
+      rollups = await refreshModelRollups(client, { inTransaction: true });
+    }
     await client.query('commit');
-    return { batchId, files, modelsRun: changed, modelSeconds };
+    return { batchId, files, modelsRun: changed, modelSeconds, rollups };
   } catch (e) {
     await client.query('rollback').catch(() => {});
     if (batchId !== null) {
@@ -138,6 +150,7 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
   } finally {
     await client.query('select pg_advisory_unlock_all()').catch(() => {});
     client.release();
+    await discardPlan(planned);
   }
 }
 

@@ -6,11 +6,14 @@ import { from as copyFrom } from 'pg-copy-streams';
 
 const CHUNK_BYTES = 256 * 1024;
 
-/** One CSV field for COPY: NULL is an unquoted empty field, every value is quoted. */
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** One CSV field for COPY: NULL is an unquoted empty field; an empty string is quoted. */
 function field(value: string | number | null): string {
   if (value === null) return '';
   const s = String(value);
-  return `"${s.replace(/"/g, '""')}"`;
+  if (s === '') return '""';
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function csvLine(values: readonly (string | number | null)[]): string {

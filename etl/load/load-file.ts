@@ -8,12 +8,15 @@ import { openSourceTable } from '../read/index.ts';
 import { LINEAGE_COLUMNS } from '../../warehouse/schema.ts';
 import { copyLines, csvLine } from './copy-rows.ts';
 import type { PlannedFile } from './plan.ts';
+import { sourceRowData, stageRowData, type RowData } from '../rejects/row-data.ts';
 
 export interface Reject {
   rowNumber: number;
   column: string | null;
   value: string | null;
   reason: string;
+  /** The whole original row (header → text), so it can be exported for correction and reloaded. */
+  rowData?: RowData;
 }
 
 export interface FileLoadResult {
@@ -53,6 +56,9 @@ async function fileLevelRejects(client: pg.ClientBase, spec: KindSpec): Promise<
     }
   }
   if (rejects.length > 0) {
+    const staged = await client.query<{ source_row: number; row: Record<string, unknown> }>(`select source_row, to_jsonb(s) as row from ${STAGE} s where source_row = any($1::int[])`, [rejects.map((r) => r.rowNumber)]);
+    const byRow = new Map(staged.rows.map((r) => [r.source_row, r.row]));
+    for (const r of rejects) r.rowData = stageRowData(spec, byRow.get(r.rowNumber));
     await client.query(`delete from ${STAGE} where source_row = any($1::int[])`, [rejects.map((r) => r.rowNumber)]);
   }
   return rejects;
@@ -90,7 +96,8 @@ export async function loadFile(
       rowsRead++;
       const result = validateRow(file.match, row.cells, ctx);
       if (!result.ok) {
-        for (const e of result.errors) rejects.push({ rowNumber: row.rowNumber, column: e.column, value: e.value, reason: e.reason });
+        const rowData = sourceRowData(file.match.positions, row.cells);
+        for (const e of result.errors) rejects.push({ rowNumber: row.rowNumber, column: e.column, value: e.value, reason: e.reason, rowData });
       } else {
         const extra = Object.keys(result.extra).length > 0 ? JSON.stringify(result.extra) : null;
         yield csvLine([...spec.columns.map((c) => result.values[c.column] ?? null), batchId, file.name, row.rowNumber, extra]);

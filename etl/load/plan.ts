@@ -5,6 +5,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { detectKind, type HeaderMatch } from '../formats/detect.ts';
 import { isSupportedFile, openSourceTable } from '../read/index.ts';
+import { CORRECTION_WORKBOOK_MAX_BYTES, correctionMatch, discardTemporaryFiles, isCorrectionHeaders, planCorrectionWorkbook } from '../rejects/read-correction.ts';
 
 export interface PlannedFile {
   path: string;
@@ -12,6 +13,16 @@ export interface PlannedFile {
   size: number;
   sha256: string;
   match: HeaderMatch;
+  /**
+   * A correction (补正) file, its headers include 补正来源: its rows replace the
+   * rows with the same identity, not whole partitions (`match.spec.replace` is
+   * already the correction's rule); see etl/rejects/read-correction.ts.
+   */
+  isCorrection: boolean;
+  /** A worksheet of a correction workbook, read from a temporary copy at `path`: "<workbook>#<worksheet>". */
+  origin?: string;
+  /** The temporary directory of `path`, deleted by `discardPlan` after the load. */
+  temporaryDir?: string;
 }
 
 export interface RefusedFile {
@@ -54,16 +65,41 @@ export async function planLoad(paths: readonly string[]): Promise<PlannedFile[]>
       continue;
     }
     try {
-      const table = await openSourceTable(file);
+      const xlsx = path.extname(file).toLowerCase() === '.xlsx';
+      const opened = await openSourceTable(file).then((t) => ({ table: t, error: null }), (e: unknown) => ({ table: null, error: e }));
+      // A correction workbook: every worksheet is loaded. It is read whole, also when
+      // exceljs' streaming reader fails on it (it does on some multi-sheet workbooks).
+      const correctionWorkbook = xlsx && (opened.table ? isCorrectionHeaders(opened.table.headers) : (await stat(file)).size <= CORRECTION_WORKBOOK_MAX_BYTES);
+      if (correctionWorkbook) {
+        if (opened.table) for await (const _ of opened.table.rows) break;
+        // after a streaming failure this only tries whether it is a correction workbook
+        const sheets = opened.table ? await planCorrectionWorkbook(file) : await planCorrectionWorkbook(file).catch(() => null);
+        if (opened.table && !sheets) throw new Error('无法读取补正工作簿的工作表');
+        if (sheets) {
+          planned.push(...sheets.planned);
+          refused.push(...sheets.refused);
+          continue;
+        }
+      }
+      if (!opened.table) throw opened.error;
+      const table = opened.table;
+      const isCorrection = isCorrectionHeaders(table.headers);
       const match = detectKind(table.headers);
       // release the stream: only the header was needed
       for await (const _ of table.rows) break;
-      planned.push({ path: file, name: path.basename(file), size: (await stat(file)).size, sha256: await sha256Of(file), match });
+      planned.push({ path: file, name: path.basename(file), size: (await stat(file)).size, sha256: await sha256Of(file), match: isCorrection ? correctionMatch(match) : match, isCorrection });
     } catch (e) {
       refused.push({ path: file, reason: (e as Error).message });
     }
   }
+  if (refused.length > 0 || planned.length === 0) await discardPlan(planned);
   if (refused.length > 0) throw new LoadRefusedError(refused);
   if (planned.length === 0) throw new LoadRefusedError(paths.map((p) => ({ path: p, reason: '没有找到 CSV 或 XLSX 文件' })));
-  return planned.sort((a, b) => a.match.spec.order - b.match.spec.order || a.path.localeCompare(b.path));
+  // corrections after the exports they correct, so a full export in the same load does not wipe them
+  return planned.sort((a, b) => a.match.spec.order - b.match.spec.order || Number(a.isCorrection) - Number(b.isCorrection) || (a.origin ?? a.path).localeCompare(b.origin ?? b.path));
+}
+
+/** Deletes what planning made for the load (the worksheet copies of correction workbooks). */
+export async function discardPlan(planned: readonly PlannedFile[]): Promise<void> {
+  await discardTemporaryFiles(planned);
 }

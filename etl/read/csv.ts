@@ -1,11 +1,15 @@
-// Streams a CSV export (UTF-8 with or without BOM, or GBK as Excel in China saves it).
+// Streams a CSV export (UTF-8 with or without BOM, or GBK as Excel in China
+// saves it) with papaparse, pausing the parser while the loader catches up.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { parse } from 'csv-parse';
+import type { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
+import Papa from 'papaparse';
 import { SourceReadError, type SourceRow, type SourceTable } from './types.ts';
 
 const SNIFF_BYTES = 256 * 1024;
+/** Rows parsed ahead of the loader before the parser pauses. */
+const BATCH_ROWS = 4096;
 
 /** UTF-8 unless the first bytes are not valid UTF-8, in which case GBK (GB18030 decodes GBK and more). */
 export async function sniffEncoding(file: string): Promise<'utf8' | 'gb18030'> {
@@ -26,33 +30,77 @@ export async function sniffEncoding(file: string): Promise<'utf8' | 'gb18030'> {
   }
 }
 
+/** Parsed records of a text stream, one array of cells each, with back-pressure. */
+async function* records(text: Readable): AsyncGenerator<string[]> {
+  let buffer: string[][] = [];
+  let parser: Papa.Parser | null = null;
+  let paused = false;
+  let done = false;
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  Papa.parse<string[]>(text as unknown as Papa.LocalFile, {
+    step(result, p) {
+      parser = p;
+      buffer.push(result.data);
+      if (buffer.length >= BATCH_ROWS) {
+        paused = true;
+        p.pause();
+        wake?.();
+      }
+    },
+    complete() {
+      done = true;
+      wake?.();
+    },
+    error(e: Error) {
+      failure = e;
+      wake?.();
+    },
+  });
+  for (;;) {
+    if (buffer.length === 0) {
+      if (failure) throw failure;
+      if (done) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      continue;
+    }
+    const batch = buffer;
+    buffer = [];
+    yield* batch;
+    // resume only a parser we paused: papaparse's resume() polls forever otherwise
+    if (paused) {
+      paused = false;
+      (parser as Papa.Parser | null)?.resume();
+    }
+  }
+}
+
 export async function openCsv(file: string): Promise<SourceTable> {
   const encoding = await sniffEncoding(file);
   const input = createReadStream(file, { highWaterMark: 1 << 20 });
   let consumed = 0;
   input.on('data', (chunk) => { consumed += chunk.length; });
-  const parser = input
-    .pipe(iconv.decodeStream(encoding, { stripBOM: true }))
-    .pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true }));
-  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: { records: number } }>;
+  const text: Readable = encoding === 'utf8' ? input.setEncoding('utf8') : (input.pipe(iconv.decodeStream(encoding)) as unknown as Readable);
+  const iterator = records(text);
 
   const first = await iterator.next().catch((e: Error) => {
     throw new SourceReadError(`无法解析 CSV：${e.message}`);
   });
   if (first.done) throw new SourceReadError('文件为空：没有表头行');
-  const headers = first.value.record;
+  const headers = first.value.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h));
 
   async function* rows(): AsyncGenerator<SourceRow> {
+    // The header is row 1; blank lines still count, as in a spreadsheet.
+    let rowNumber = 1;
     try {
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        const { record, info } = next.value;
+      for await (const record of iterator) {
+        rowNumber++;
         if (record.every((c) => c.trim() === '')) continue;
-        yield { rowNumber: info.records, cells: record };
+        yield { rowNumber, cells: record };
       }
     } catch (e) {
-      throw new SourceReadError(`CSV 格式错误：${(e as Error).message}`);
+      throw new SourceReadError(`CSV 格式错误（约第 ${rowNumber} 行）：${(e as Error).message}`);
     } finally {
       input.destroy();
     }

@@ -1,0 +1,16 @@
+// Building every rollup of the data model: after each load, and at server start.
+import type pg from 'pg';
+import { compileModel, type CompiledModel } from '../compiler.ts';
+import { refreshRollups, type RollupBuild } from './build.ts';
+import { listRollups } from './describe.ts';
+
+export { availableRollupTables, type RollupBuild } from './build.ts';
+export { listRollups, ROLLUP_SCHEMA, type RollupDefinition } from './describe.ts';
+
+export async function refreshModelRollups(
+  client: pg.ClientBase,
+  options: { model?: CompiledModel; force?: boolean; inTransaction?: boolean } = {},
+): Promise<RollupBuild[]> {
+  const model = options.model ?? (await compileModel());
+  return refreshRollups(client, listRollups(model), options);
+}

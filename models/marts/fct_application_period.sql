@@ -1,0 +1,132 @@
+{{ config(indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
+-- Decided applications (审核确认) as flows: one row per region (city, county,
+-- township), grain (month, quarter, year), period and breakdown (application
+-- type, discovery channel, decision), counting the applications decided
+-- (办结) in the period, those decided within var('decision_working_days_limit')
+-- working days of acceptance (int_application_working_days: official holidays
+-- and make-up workdays count), and the working days they took.
+with periods as (
+    select * from {{ ref('int_period_months') }}
+),
+
+regions as (
+    select * from {{ ref('dim_region') }}
+    where region_level in ('city', 'county', 'township')
+),
+
+ancestors as (
+    select region_code, ancestor_code
+    from {{ ref('int_region_ancestors') }}
+    where ancestor_level in ('city', 'county', 'township')
+),
+
+applications as (
+    select * from {{ ref('fct_application') }}
+    where decided_on is not null
+),
+
+working_days as (
+    select * from {{ ref('int_application_working_days') }}
+),
+
+decided as (
+    select
+        applications.decided_month,
+        applications.region_code,
+        applications.application_type,
+        applications.discovery_channel,
+        applications.decision,
+        applications.is_approved,
+        applications.is_proactive,
+        working_days.working_days_to_decide
+    from applications
+    left join working_days on working_days.application_id = applications.application_id
+),
+
+village_monthly as (
+    select
+        decided_month as month_start,
+        region_code,
+        application_type,
+        discovery_channel,
+        decision,
+        count(*) as decided_applications,
+        count(*) filter (where is_approved) as approved_applications,
+        count(*) filter (where is_approved and is_proactive) as approved_applications_proactive,
+        count(*) filter (where working_days_to_decide <= {{ var('decision_working_days_limit', 20) }}) as decided_within_limit,
+        count(working_days_to_decide) as decided_with_working_days,
+        coalesce(sum(working_days_to_decide), 0) as working_days_to_decide
+    from decided
+    group by 1, 2, 3, 4, 5
+),
+
+monthly as (
+    select
+        village_monthly.month_start,
+        ancestors.ancestor_code as region_code,
+        village_monthly.application_type,
+        village_monthly.discovery_channel,
+        village_monthly.decision,
+        sum(village_monthly.decided_applications) as decided_applications,
+        sum(village_monthly.approved_applications) as approved_applications,
+        sum(village_monthly.approved_applications_proactive) as approved_applications_proactive,
+        sum(village_monthly.decided_within_limit) as decided_within_limit,
+        sum(village_monthly.decided_with_working_days) as decided_with_working_days,
+        sum(village_monthly.working_days_to_decide) as working_days_to_decide
+    from village_monthly
+    inner join ancestors on ancestors.region_code = village_monthly.region_code
+    group by 1, 2, 3, 4, 5
+),
+
+rolled_up as (
+    select
+        periods.period_grain,
+        periods.period_start,
+        periods.snapshot_month,
+        periods.months_covered,
+        monthly.region_code,
+        monthly.application_type,
+        monthly.discovery_channel,
+        monthly.decision,
+        sum(monthly.decided_applications) as decided_applications,
+        sum(monthly.approved_applications) as approved_applications,
+        sum(monthly.approved_applications_proactive) as approved_applications_proactive,
+        sum(monthly.decided_within_limit) as decided_within_limit,
+        sum(monthly.decided_with_working_days) as decided_with_working_days,
+        sum(monthly.working_days_to_decide) as working_days_to_decide
+    from periods
+    inner join monthly on monthly.month_start = periods.month_start
+    group by 1, 2, 3, 4, 5, 6, 7, 8
+),
+
+final as (
+    select
+        concat_ws(':', rolled_up.period_grain, rolled_up.period_start, rolled_up.region_code,
+            rolled_up.application_type, rolled_up.discovery_channel, rolled_up.decision) as period_region_key,
+        rolled_up.period_grain,
+        rolled_up.period_start,
+        rolled_up.snapshot_month,
+        rolled_up.months_covered,
+        regions.region_code,
+        regions.region_name,
+        regions.region_level,
+        regions.city_code,
+        regions.city_name,
+        regions.county_code,
+        regions.county_name,
+        regions.township_code,
+        regions.township_name,
+        rolled_up.application_type,
+        rolled_up.discovery_channel,
+        rolled_up.decision,
+        rolled_up.decided_applications,
+        rolled_up.approved_applications,
+        rolled_up.approved_applications_proactive,
+        rolled_up.decided_within_limit,
+        rolled_up.decided_with_working_days,
+        rolled_up.working_days_to_decide
+    from rolled_up
+    inner join regions on regions.region_code = rolled_up.region_code
+)
+
+select * from final

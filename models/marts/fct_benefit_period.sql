@@ -1,0 +1,122 @@
+{{ config(indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
+-- Benefits paid and the persons they are paid for, as flows: one row per region
+-- (city, county, township), grain (month, quarter, year), period and roster
+-- category, summing over the period's months the payments of those benefit
+-- months (int_benefit_payment_month) and the person-months on the dibao/tekun
+-- roster (fct_basic_living_person_month), the denominator of the monthly
+-- average benefit.
+with periods as (
+    select * from {{ ref('int_period_months') }}
+),
+
+regions as (
+    select * from {{ ref('dim_region') }}
+    where region_level in ('city', 'county', 'township')
+),
+
+ancestors as (
+    select region_code, ancestor_code
+    from {{ ref('int_region_ancestors') }}
+    where ancestor_level in ('city', 'county', 'township')
+),
+
+payments as (
+    select * from {{ ref('int_benefit_payment_month') }}
+    where region_code is not null
+),
+
+roster as (
+    select * from {{ ref('fct_basic_living_person_month') }}
+),
+
+village_person_months as (
+    select
+        stat_month as month_start,
+        region_code,
+        category,
+        count(*) as person_months
+    from roster
+    group by stat_month, region_code, category
+),
+
+village_monthly as (
+    select
+        coalesce(payments.month_start, village_person_months.month_start) as month_start,
+        coalesce(payments.region_code, village_person_months.region_code) as region_code,
+        coalesce(payments.category, village_person_months.category) as category,
+        coalesce(payments.payments, 0) as payments,
+        coalesce(payments.payments_on_time, 0) as payments_on_time,
+        coalesce(payments.amount_paid_yuan, 0) as amount_paid_yuan,
+        coalesce(payments.amount_paid_on_time_yuan, 0) as amount_paid_on_time_yuan,
+        coalesce(village_person_months.person_months, 0) as person_months
+    from payments
+    full join village_person_months
+        on village_person_months.month_start = payments.month_start
+        and village_person_months.region_code = payments.region_code
+        and village_person_months.category = payments.category
+),
+
+monthly as (
+    select
+        village_monthly.month_start,
+        ancestors.ancestor_code as region_code,
+        village_monthly.category,
+        sum(village_monthly.payments) as payments,
+        sum(village_monthly.payments_on_time) as payments_on_time,
+        sum(village_monthly.amount_paid_yuan) as amount_paid_yuan,
+        sum(village_monthly.amount_paid_on_time_yuan) as amount_paid_on_time_yuan,
+        sum(village_monthly.person_months) as person_months
+    from village_monthly
+    inner join ancestors on ancestors.region_code = village_monthly.region_code
+    group by 1, 2, 3
+),
+
+rolled_up as (
+    select
+        periods.period_grain,
+        periods.period_start,
+        periods.snapshot_month,
+        periods.months_covered,
+        monthly.region_code,
+        monthly.category,
+        sum(monthly.payments) as payments,
+        sum(monthly.payments_on_time) as payments_on_time,
+        sum(monthly.amount_paid_yuan) as amount_paid_yuan,
+        sum(monthly.amount_paid_on_time_yuan) as amount_paid_on_time_yuan,
+        sum(monthly.person_months) as person_months
+    from periods
+    inner join monthly on monthly.month_start = periods.month_start
+    group by 1, 2, 3, 4, 5, 6
+),
+
+final as (
+    select
+        concat_ws(':', rolled_up.period_grain, rolled_up.period_start, rolled_up.region_code, rolled_up.category) as period_region_key,
+        rolled_up.period_grain,
+        rolled_up.period_start,
+        rolled_up.snapshot_month,
+        rolled_up.months_covered,
+        regions.region_code,
+        regions.region_name,
+        regions.region_level,
+        regions.city_code,
+        regions.city_name,
+        regions.county_code,
+        regions.county_name,
+        regions.township_code,
+        regions.township_name,
+        case when rolled_up.category in ('城市低保', '农村低保') then 'dibao' else 'tekun' end as programme,
+        case when rolled_up.category in ('城市低保', '农村低保') then '低保' else '特困' end as programme_name,
+        case when rolled_up.category in ('城市低保', '城市特困') then 'urban' else 'rural' end as urban_rural,
+        case when rolled_up.category in ('城市低保', '城市特困') then '城市' else '农村' end as urban_rural_name,
+        rolled_up.category,
+        rolled_up.payments,
+        rolled_up.payments_on_time,
+        rolled_up.amount_paid_yuan,
+        rolled_up.amount_paid_on_time_yuan,
+        rolled_up.person_months
+    from rolled_up
+    inner join regions on regions.region_code = rolled_up.region_code
+)
+
+select * from final

@@ -1,0 +1,68 @@
+-- Monthly benefit payments paid after the due day (var payment_due_day) of the
+-- month they belong to. Paying on the due day, or before the month starts, is
+-- in time. Payments carry no region: the person is placed by the roster of the
+-- benefit month, else the closest month they were listed.
+with payments as (
+    select * from {{ ref('stg_raw__benefit_payments') }}
+),
+
+locations as (
+    select * from {{ ref('int_integrity_person_locations') }}
+),
+
+late as (
+    select
+        payment_batch || '#' || source_file || '#' || source_row as payment_key,
+        payments.*,
+        benefit_month + ({{ var('payment_due_day') }} - 1) as due_on
+    from payments
+    where paid_on > benefit_month + ({{ var('payment_due_day') }} - 1)
+),
+
+located as (
+    select distinct on (late.payment_key)
+        late.*,
+        locations.person_name,
+        locations.region_code
+    from late
+    left join locations on locations.id_number = late.id_number
+    order by
+        late.payment_key,
+        -- the benefit month's roster, else the closest earlier month, else the closest later one
+        case
+            when locations.month_start <= late.benefit_month then late.benefit_month - locations.month_start
+            else 100000 + (locations.month_start - late.benefit_month)
+        end,
+        locations.source_rank,
+        locations.region_code
+),
+
+final as (
+    select
+        'late_payment:' || payment_key as finding_id,
+        benefit_month as month_start,
+        id_number,
+        person_name,
+        region_code,
+        payment_batch,
+        category,
+        programme,
+        amount_yuan,
+        due_on,
+        paid_on,
+        paid_on - due_on as days_late,
+        payment_method,
+        format(
+            '%s%s %s 元于 %s 发放（批次 %s），晚于应发放日 %s，迟 %s 天',
+            to_char(benefit_month, 'YYYY"年"FMMM"月"'),
+            category,
+            amount_yuan,
+            to_char(paid_on, 'YYYY-MM-DD'),
+            payment_batch,
+            to_char(due_on, 'YYYY-MM-DD'),
+            paid_on - due_on
+        ) as evidence
+    from located
+)
+
+select * from final

@@ -1,0 +1,144 @@
+-- Roster and payments disagree: a person on the dibao/tekun roster of a month
+-- without any payment for that month, or a payment for a month without the
+-- person on that month's roster. Only months with both a roster and payments
+-- loaded are checked: a month whose payments were not exported has no
+-- findings. Payments carry no region: a payment without the roster is placed
+-- by the closest month the person was listed.
+with roster as (
+    select * from {{ ref('stg_raw__basic_living_roster') }}
+),
+
+-- one row per person and month, in the region the deduplicated roster keeps
+roster_persons as (
+    select * from {{ ref('fct_basic_living_person_month') }}
+),
+
+payments as (
+    select * from {{ ref('stg_raw__benefit_payments') }}
+),
+
+locations as (
+    select * from {{ ref('int_integrity_person_locations') }}
+),
+
+checked_months as (
+    select distinct benefit_month as month_start from payments
+    intersect
+    select distinct stat_month from roster_persons
+),
+
+unpaid as (
+    -- anti-joins (hashed), not sorts: both sides are every person-month
+    select roster_persons.*
+    from roster_persons
+    inner join checked_months on checked_months.month_start = roster_persons.stat_month
+    where not exists (
+        select 1
+        from payments
+        where payments.benefit_month = roster_persons.stat_month
+            and payments.id_number = roster_persons.id_number
+    )
+),
+
+unpaid_entries as (
+    -- the person's name and benefits over all their entries of the month
+    select
+        unpaid.stat_month,
+        unpaid.id_number,
+        min(roster.person_name) as person_name,
+        sum(roster.monthly_benefit_yuan) as roster_benefit_yuan
+    from unpaid
+    inner join (select distinct stat_month, id_number, person_name, region_code, category, monthly_benefit_yuan from roster) as roster
+        on roster.stat_month = unpaid.stat_month
+        and roster.id_number = unpaid.id_number
+    group by unpaid.stat_month, unpaid.id_number
+),
+
+roster_without_payment as (
+    select
+        'roster_without_payment:' || unpaid.stat_month || ':' || unpaid.id_number as finding_id,
+        'roster_without_payment' as mismatch_type,
+        unpaid.stat_month as month_start,
+        unpaid.id_number,
+        unpaid_entries.person_name,
+        unpaid.region_code,
+        unpaid.category,
+        unpaid_entries.roster_benefit_yuan,
+        null::text as payment_batch,
+        unpaid_entries.roster_benefit_yuan as amount_yuan,
+        null::date as paid_on,
+        format(
+            '%s在册（%s，月救助金额 %s 元），当月发放明细中没有此人',
+            to_char(unpaid.stat_month, 'YYYY"年"FMMM"月"'),
+            unpaid.category,
+            unpaid_entries.roster_benefit_yuan
+        ) as evidence
+    from unpaid
+    inner join unpaid_entries
+        on unpaid_entries.stat_month = unpaid.stat_month
+        and unpaid_entries.id_number = unpaid.id_number
+),
+
+unlisted_payments as (
+    select
+        payments.payment_batch || '#' || payments.source_file || '#' || payments.source_row as payment_key,
+        payments.*
+    from payments
+    inner join checked_months on checked_months.month_start = payments.benefit_month
+    where not exists (
+        select 1
+        from roster_persons
+        where roster_persons.stat_month = payments.benefit_month
+            and roster_persons.id_number = payments.id_number
+    )
+),
+
+unlisted_located as (
+    select distinct on (unlisted_payments.payment_key)
+        unlisted_payments.*,
+        locations.person_name,
+        locations.region_code
+    from unlisted_payments
+    left join locations on locations.id_number = unlisted_payments.id_number
+    order by
+        unlisted_payments.payment_key,
+        -- the closest earlier month the person was listed, else the closest later one
+        case
+            when locations.month_start <= unlisted_payments.benefit_month then unlisted_payments.benefit_month - locations.month_start
+            else 100000 + (locations.month_start - unlisted_payments.benefit_month)
+        end,
+        locations.source_rank,
+        locations.region_code
+),
+
+payment_without_roster as (
+    select
+        'payment_without_roster:' || payment_key as finding_id,
+        'payment_without_roster' as mismatch_type,
+        benefit_month as month_start,
+        id_number,
+        person_name,
+        region_code,
+        category,
+        null::numeric as roster_benefit_yuan,
+        payment_batch,
+        amount_yuan,
+        paid_on,
+        format(
+            '发放 %s%s %s 元（批次 %s，%s 发放），此人不在当月低保特困在册名单中',
+            to_char(benefit_month, 'YYYY"年"FMMM"月"'),
+            category,
+            amount_yuan,
+            payment_batch,
+            to_char(paid_on, 'YYYY-MM-DD')
+        ) as evidence
+    from unlisted_located
+),
+
+final as (
+    select * from roster_without_payment
+    union all
+    select * from payment_without_roster
+)
+
+select * from final

@@ -1,0 +1,103 @@
+{{ config(indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
+-- Temporary relief (临时救助) as flows: one row per region (city, county,
+-- township), grain (month, quarter, year), period and breakdown (relief type,
+-- hardship cause, approval route, residence type), summing the acts, amounts
+-- and 人次 (persons relieved) of the acts dated in the period.
+with periods as (
+    select * from {{ ref('int_period_months') }}
+),
+
+regions as (
+    select * from {{ ref('dim_region') }}
+    where region_level in ('city', 'county', 'township')
+),
+
+ancestors as (
+    select region_code, ancestor_code
+    from {{ ref('int_region_ancestors') }}
+    where ancestor_level in ('city', 'county', 'township')
+),
+
+relief as (
+    select * from {{ ref('fct_temp_relief') }}
+),
+
+village_monthly as (
+    select
+        relief_month as month_start,
+        region_code,
+        relief_type,
+        hardship_cause,
+        approval_route,
+        residence_type,
+        count(*) as relief_acts,
+        sum(amount_yuan) as amount_yuan,
+        sum(person_times) as person_times
+    from relief
+    group by 1, 2, 3, 4, 5, 6
+),
+
+monthly as (
+    select
+        village_monthly.month_start,
+        ancestors.ancestor_code as region_code,
+        village_monthly.relief_type,
+        village_monthly.hardship_cause,
+        village_monthly.approval_route,
+        village_monthly.residence_type,
+        sum(village_monthly.relief_acts) as relief_acts,
+        sum(village_monthly.amount_yuan) as amount_yuan,
+        sum(village_monthly.person_times) as person_times
+    from village_monthly
+    inner join ancestors on ancestors.region_code = village_monthly.region_code
+    group by 1, 2, 3, 4, 5, 6
+),
+
+rolled_up as (
+    select
+        periods.period_grain,
+        periods.period_start,
+        periods.snapshot_month,
+        periods.months_covered,
+        monthly.region_code,
+        monthly.relief_type,
+        monthly.hardship_cause,
+        monthly.approval_route,
+        monthly.residence_type,
+        sum(monthly.relief_acts) as relief_acts,
+        sum(monthly.amount_yuan) as amount_yuan,
+        sum(monthly.person_times) as person_times
+    from periods
+    inner join monthly on monthly.month_start = periods.month_start
+    group by 1, 2, 3, 4, 5, 6, 7, 8, 9
+),
+
+final as (
+    select
+        concat_ws(':', rolled_up.period_grain, rolled_up.period_start, rolled_up.region_code, rolled_up.relief_type,
+            rolled_up.hardship_cause, rolled_up.approval_route, coalesce(rolled_up.residence_type, '-')) as period_region_key,
+        rolled_up.period_grain,
+        rolled_up.period_start,
+        rolled_up.snapshot_month,
+        rolled_up.months_covered,
+        regions.region_code,
+        regions.region_name,
+        regions.region_level,
+        regions.city_code,
+        regions.city_name,
+        regions.county_code,
+        regions.county_name,
+        regions.township_code,
+        regions.township_name,
+        rolled_up.relief_type,
+        rolled_up.hardship_cause,
+        rolled_up.approval_route,
+        rolled_up.residence_type,
+        rolled_up.relief_acts,
+        rolled_up.amount_yuan,
+        rolled_up.person_times
+    from rolled_up
+    inner join regions on regions.region_code = rolled_up.region_code
+)
+
+select * from final

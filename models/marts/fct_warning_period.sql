@@ -1,0 +1,108 @@
+{{ config(indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
+-- Monitoring warnings (预警信息) as flows: one row per region (city, county,
+-- township), grain (month, quarter, year), period and breakdown (source
+-- department, level, handling status, outcome), counting the warnings raised
+-- (预警日期) in the period, those handled (已处置) so far, and those handled
+-- within var('warning_handling_days') days of the warning.
+with periods as (
+    select * from {{ ref('int_period_months') }}
+),
+
+regions as (
+    select * from {{ ref('dim_region') }}
+    where region_level in ('city', 'county', 'township')
+),
+
+ancestors as (
+    select region_code, ancestor_code
+    from {{ ref('int_region_ancestors') }}
+    where ancestor_level in ('city', 'county', 'township')
+),
+
+warnings as (
+    select * from {{ ref('stg_raw__warnings') }}
+),
+
+village_monthly as (
+    select
+        warned_month as month_start,
+        region_code,
+        source_department,
+        warning_level,
+        handling_status,
+        outcome,
+        count(*) as warnings,
+        count(*) filter (where is_handled) as handled_warnings,
+        count(*) filter (where is_handled and days_to_handle <= {{ var('warning_handling_days', 15) }}) as handled_within_limit,
+        coalesce(sum(days_to_handle) filter (where is_handled), 0) as days_to_handle
+    from warnings
+    group by 1, 2, 3, 4, 5, 6
+),
+
+monthly as (
+    select
+        village_monthly.month_start,
+        ancestors.ancestor_code as region_code,
+        village_monthly.source_department,
+        village_monthly.warning_level,
+        village_monthly.handling_status,
+        village_monthly.outcome,
+        sum(village_monthly.warnings) as warnings,
+        sum(village_monthly.handled_warnings) as handled_warnings,
+        sum(village_monthly.handled_within_limit) as handled_within_limit,
+        sum(village_monthly.days_to_handle) as days_to_handle
+    from village_monthly
+    inner join ancestors on ancestors.region_code = village_monthly.region_code
+    group by 1, 2, 3, 4, 5, 6
+),
+
+rolled_up as (
+    select
+        periods.period_grain,
+        periods.period_start,
+        periods.snapshot_month,
+        periods.months_covered,
+        monthly.region_code,
+        monthly.source_department,
+        monthly.warning_level,
+        monthly.handling_status,
+        monthly.outcome,
+        sum(monthly.warnings) as warnings,
+        sum(monthly.handled_warnings) as handled_warnings,
+        sum(monthly.handled_within_limit) as handled_within_limit,
+        sum(monthly.days_to_handle) as days_to_handle
+    from periods
+    inner join monthly on monthly.month_start = periods.month_start
+    group by 1, 2, 3, 4, 5, 6, 7, 8, 9
+),
+
+final as (
+    select
+        concat_ws(':', rolled_up.period_grain, rolled_up.period_start, rolled_up.region_code, rolled_up.source_department,
+            rolled_up.warning_level, rolled_up.handling_status, coalesce(rolled_up.outcome, '-')) as period_region_key,
+        rolled_up.period_grain,
+        rolled_up.period_start,
+        rolled_up.snapshot_month,
+        rolled_up.months_covered,
+        regions.region_code,
+        regions.region_name,
+        regions.region_level,
+        regions.city_code,
+        regions.city_name,
+        regions.county_code,
+        regions.county_name,
+        regions.township_code,
+        regions.township_name,
+        rolled_up.source_department,
+        rolled_up.warning_level,
+        rolled_up.handling_status,
+        rolled_up.outcome,
+        rolled_up.warnings,
+        rolled_up.handled_warnings,
+        rolled_up.handled_within_limit,
+        rolled_up.days_to_handle
+    from rolled_up
+    inner join regions on regions.region_code = rolled_up.region_code
+)
+
+select * from final
