@@ -228,17 +228,20 @@ describe('rejected rows', () => {
     expect(amount.rows).toEqual([{ monthly_benefit_yuan: '60.00' }]);
   });
 
-  it('a correction CSV is a correction too, and a full export in the same load comes first', async () => {
+  it('a correction CSV is a correction too, a full export in the same load comes first, and a new month is created', async () => {
     const both = path.join(dir, 'both');
     await mkdir(both);
     // a newer full April export with four rows (it replaces April) and a correction of one more row
     const full = [ROSTER_LINES[0], ...ROSTER_LINES.slice(1, 5)].join('\n') + '\n';
     await writeFile(path.join(both, 'a-roster-202504-v2.csv'), full);
-    await writeFile(path.join(both, '0-fix.csv'), `${ROSTER_HEADERS.join(',')},错误说明,补正来源\n${rosterRow(209)},身份证号：…,批次 1 / x.csv / 第 2 行\n`);
+    // (and one row of a month nothing else was loaded for)
+    await writeFile(path.join(both, '0-fix.csv'), `${ROSTER_HEADERS.join(',')},错误说明,补正来源\n${rosterRow(209)},身份证号：…,批次 1 / x.csv / 第 2 行\n${rosterRow(210, { 统计月份: '2025-07' })},统计月份：…,批次 1 / x.csv / 第 3 行\n`);
     const report = await runLoad(db.pool, [both], { runBy: 'test' });
     expect(report.files.map((f) => f.name)).toEqual(['a-roster-202504-v2.csv', '0-fix.csv']);
     const april = await db.pool.query(`select count(*)::int as n, count(*) filter (where extra is not null)::int as with_extra from raw.basic_living_roster where stat_month = '2025-04-01'`);
     expect(april.rows[0]).toEqual({ n: 5, with_extra: 0 });
+    const july = await db.pool.query(`select id_number from raw.basic_living_roster where stat_month = '2025-07-01'`);
+    expect(july.rows).toEqual([{ id_number: pid(210) }]);
   });
 
   it('every kind that replaces whole partitions has a row identity for corrections', () => {

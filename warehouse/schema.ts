@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import { KINDS, type KindSpec, type ValueType } from '../etl/formats/kinds.ts';
 import { refreshCalendar } from './calendar.ts';
+import { partitionName } from '../etl/load/partitions.ts';
 
 const SCHEMA_LOCK = 7_310_001;
 
@@ -82,6 +83,10 @@ function rawTableDdl(spec: KindSpec): string {
     ...LINEAGE_COLUMNS.map((c) => `${c.column} ${c.type}`),
   ];
   const addColumns = columns.map((c) => `alter table ${table} add column if not exists ${c};`).join('\n');
+  if (spec.partitioned && spec.replace.by === 'partition') {
+    // one partition per month (or snapshot date), created by the loader
+    return `create table if not exists ${table} (${columns.join(', ')}) partition by list (${spec.replace.column});\n${addColumns}`;
+  }
   // The index follows the replace rule; a rule that changed drops the old index.
   const index =
     spec.replace.by === 'partition'
@@ -90,13 +95,35 @@ function rawTableDdl(spec: KindSpec): string {
   return `create table if not exists ${table} (${columns.join(', ')});\n${addColumns}\n${index}`;
 }
 
+/** A warehouse made before monthly facts were partitioned gets its rows moved into partitions. */
+async function partitionExistingTable(client: pg.ClientBase, spec: KindSpec): Promise<void> {
+  if (!spec.partitioned || spec.replace.by !== 'partition') return;
+  const kind = await client.query<{ relkind: string }>(
+    `select c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'raw' and c.relname = $1`,
+    [spec.table],
+  );
+  if (kind.rows[0]?.relkind !== 'r') return;
+  const column = spec.replace.column;
+  await client.query(`alter table raw.${spec.table} rename to ${spec.table}__plain`);
+  await client.query(rawTableDdl(spec));
+  const values = await client.query<{ v: string }>(`select distinct ${column}::text as v from raw.${spec.table}__plain`);
+  for (const { v } of values.rows) {
+    await client.query(`create table ${partitionName(spec, v)} partition of raw.${spec.table} for values in ('${v.replace(/'/g, "''")}')`);
+  }
+  await client.query(`insert into raw.${spec.table} select * from raw.${spec.table}__plain`);
+  await client.query(`drop table raw.${spec.table}__plain`);
+}
+
 export async function ensureWarehouseSchema(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('begin');
     await client.query('select pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
     await client.query(ETL_DDL);
-    for (const spec of KINDS) await client.query(rawTableDdl(spec));
+    for (const spec of KINDS) {
+      await partitionExistingTable(client, spec);
+      await client.query(rawTableDdl(spec));
+    }
     await refreshCalendar(client);
     await client.query('commit');
   } catch (e) {

@@ -38,6 +38,8 @@ export interface KindSpec {
   replace: ReplaceRule;
   /** Load order: regions first so every other kind can check its region codes. */
   order: number;
+  /** The raw table is list-partitioned by the replace column (monthly facts). */
+  partitioned?: boolean;
   /** Columns whose header is required but whose value may be empty in some rows. */
   optionalValues?: readonly string[];
   rowRules?: readonly RowRule[];
@@ -110,7 +112,7 @@ export const KINDS: readonly KindSpec[] = [
     ],
   },
   {
-    kind: 3, title: '低保特困在册人员', table: 'basic_living_roster', order: 3,
+    kind: 3, title: '低保特困在册人员', table: 'basic_living_roster', order: 3, partitioned: true,
     replace: { by: 'partition', column: 'stat_month' },
     rowRules: [
       emptyWhen('care_mode', '供养方式', (r) => r.category === '城市低保' || r.category === '农村低保', '供养方式仅适用于特困人员'),
@@ -131,7 +133,7 @@ export const KINDS: readonly KindSpec[] = [
     ],
   },
   {
-    kind: 4, title: '低收入人口监测名单', table: 'low_income_roster', order: 3,
+    kind: 4, title: '低收入人口监测名单', table: 'low_income_roster', order: 3, partitioned: true,
     replace: { by: 'partition', column: 'stat_month' },
     columns: [
       req('统计月份', 'stat_month', month),
@@ -219,7 +221,7 @@ export const KINDS: readonly KindSpec[] = [
     ],
   },
   {
-    kind: 9, title: '脱贫人口和防返贫监测对象', table: 'alleviated_persons', order: 3,
+    kind: 9, title: '脱贫人口和防返贫监测对象', table: 'alleviated_persons', order: 3, partitioned: true,
     replace: { by: 'partition', column: 'snapshot_on' },
     columns: [
       req('数据日期', 'snapshot_on', date),

@@ -7,7 +7,9 @@ import { validateRow, type ValidationContext } from '../formats/validate.ts';
 import { openSourceTable } from '../read/index.ts';
 import { LINEAGE_COLUMNS } from '../../warehouse/schema.ts';
 import { copyLines, csvLine } from './copy-rows.ts';
+import { replacePartitions } from './partitions.ts';
 import type { PlannedFile } from './plan.ts';
+import { applyCorrection } from '../rejects/apply-correction.ts';
 import { sourceRowData, stageRowData, type RowData } from '../rejects/row-data.ts';
 
 export interface Reject {
@@ -66,7 +68,9 @@ async function fileLevelRejects(client: pg.ClientBase, spec: KindSpec): Promise<
 
 async function replaceIntoRaw(client: pg.ClientBase, spec: KindSpec): Promise<void> {
   const table = `raw.${spec.table}`;
-  if (spec.replace.by === 'partition') {
+  if (spec.replace.by === 'partition' && spec.partitioned) {
+    await replacePartitions(client, spec, STAGE);
+  } else if (spec.replace.by === 'partition') {
     const col = spec.replace.column;
     await client.query(`delete from ${table} where ${col} in (select distinct ${col} from ${STAGE})`);
   } else {
@@ -112,7 +116,7 @@ export async function loadFile(
   onProgress(file.size);
 
   rejects.push(...(await fileLevelRejects(client, spec)));
-  await replaceIntoRaw(client, spec);
+  await (file.isCorrection ? applyCorrection(client, spec, STAGE) : replaceIntoRaw(client, spec));
   const loaded = await client.query<{ n: string }>(`select count(*) as n from ${STAGE}`);
   await client.query(`drop table ${STAGE}`);
   rejects.sort((a, b) => a.rowNumber - b.rowNumber);

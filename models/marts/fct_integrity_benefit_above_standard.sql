@@ -4,7 +4,9 @@
 -- compared with 城市低保 / 农村低保; tekun with 城市特困 / 农村特困 plus the care
 -- subsidy of the person's care level when the county has one in force. A
 -- county without a standard in force for the category has no finding.
-with roster as (
+with roster as not materialized (
+    -- large and used twice: `not materialized` lets PostgreSQL scan it again
+    -- instead of copying every row first
     select * from {{ ref('stg_raw__basic_living_roster') }}
 ),
 
@@ -20,20 +22,18 @@ standards as (
     select * from {{ ref('stg_raw__standards') }}
 ),
 
-entries as (
+groups as (
+    -- the roster is large: compare the highest benefit of each month, region,
+    -- category and care level first, then go back to the persons of the groups above
     select
         roster.stat_month,
-        roster.id_number,
-        roster.person_name,
         roster.region_code,
-        coalesce(regions.county_code, roster.region_code) as county_code,
-        regions.county_name,
         roster.category,
         roster.programme,
-        roster.care_level,
-        roster.monthly_benefit_yuan
+        coalesce(roster.care_level, '') as care_key,
+        max(roster.monthly_benefit_yuan) as max_benefit_yuan
     from roster
-    left join regions on regions.region_code = roster.region_code
+    group by 1, 2, 3, 4, 5
 ),
 
 standards_in_force as (
@@ -51,9 +51,11 @@ standards_in_force as (
     order by months.month_start, standards.region_code, standards.standard_type, standards.effective_on desc
 ),
 
-compared as (
+group_standards as (
     select
-        entries.*,
+        groups.*,
+        coalesce(regions.county_code, groups.region_code) as county_code,
+        regions.county_name,
         basic.monthly_amount_yuan as basic_standard_yuan,
         basic.amount_yuan as basic_standard_amount,
         basic.unit as basic_standard_unit,
@@ -61,24 +63,48 @@ compared as (
         care.monthly_amount_yuan as care_subsidy_yuan,
         care.effective_on as care_subsidy_effective_on,
         basic.monthly_amount_yuan + coalesce(care.monthly_amount_yuan, 0) as standard_yuan
-    from entries
+    from groups
+    left join regions on regions.region_code = groups.region_code
     inner join standards_in_force as basic
-        on basic.month_start = entries.stat_month
-        and basic.county_code = entries.county_code
-        and basic.standard_type = entries.category
+        on basic.month_start = groups.stat_month
+        and basic.county_code = coalesce(regions.county_code, groups.region_code)
+        and basic.standard_type = groups.category
     left join standards_in_force as care
-        on entries.programme = 'tekun'
-        and care.month_start = entries.stat_month
-        and care.county_code = entries.county_code
-        and care.standard_type = entries.care_level
+        on groups.programme = 'tekun'
+        and care.month_start = groups.stat_month
+        and care.county_code = coalesce(regions.county_code, groups.region_code)
+        and care.standard_type = groups.care_key
+    where groups.max_benefit_yuan > basic.monthly_amount_yuan + coalesce(care.monthly_amount_yuan, 0)
 ),
 
 above as (
     -- one finding per person, month, category and region (the highest benefit if listed twice)
-    select distinct on (stat_month, id_number, category, region_code) *
-    from compared
-    where monthly_benefit_yuan > standard_yuan
-    order by stat_month, id_number, category, region_code, monthly_benefit_yuan desc
+    select distinct on (roster.stat_month, roster.id_number, roster.category, roster.region_code)
+        roster.stat_month,
+        roster.id_number,
+        roster.person_name,
+        roster.region_code,
+        roster.category,
+        roster.programme,
+        roster.care_level,
+        roster.monthly_benefit_yuan,
+        group_standards.county_code,
+        group_standards.county_name,
+        group_standards.basic_standard_yuan,
+        group_standards.basic_standard_amount,
+        group_standards.basic_standard_unit,
+        group_standards.basic_standard_effective_on,
+        group_standards.care_subsidy_yuan,
+        group_standards.care_subsidy_effective_on,
+        group_standards.standard_yuan
+    from roster
+    inner join group_standards
+        on group_standards.stat_month = roster.stat_month
+        and group_standards.region_code = roster.region_code
+        and group_standards.category = roster.category
+        and group_standards.care_key = coalesce(roster.care_level, '')
+    where roster.monthly_benefit_yuan > group_standards.standard_yuan
+    order by roster.stat_month, roster.id_number, roster.category, roster.region_code, roster.monthly_benefit_yuan desc
 ),
 
 final as (

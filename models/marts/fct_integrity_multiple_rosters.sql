@@ -4,7 +4,9 @@
 -- One finding per person, month and county involved, so each county sees the
 -- case it has to clear; the same listing twice within one county and one
 -- programme (e.g. two villages of one county, both dibao) is not a finding.
-with roster as (
+with roster as not materialized (
+    -- large and used twice: `not materialized` lets PostgreSQL scan it again
+    -- instead of copying every row first
     select * from {{ ref('stg_raw__basic_living_roster') }}
 ),
 

@@ -8,12 +8,14 @@ with roster as (
     select * from {{ ref('stg_raw__basic_living_roster') }}
 ),
 
--- one row per person and month, in the region the deduplicated roster keeps
-roster_persons as (
+-- One row per person and month, in the region the deduplicated roster keeps.
+-- This and payments are large and used several times: `not materialized`
+-- lets PostgreSQL scan them again instead of copying every row first.
+roster_persons as not materialized (
     select * from {{ ref('fct_basic_living_person_month') }}
 ),
 
-payments as (
+payments as not materialized (
     select * from {{ ref('stg_raw__benefit_payments') }}
 ),
 

@@ -1,0 +1,69 @@
+// Monthly facts are list-partitioned by month in the raw layer; a newer export
+// of a month swaps that month's partition; an older warehouse is migrated.
+import { mkdtemp, rm, writeFile, readFile, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLoad } from '../etl/load/batch.ts';
+import { ensureWarehouseSchema } from '../warehouse/schema.ts';
+import { writeSmallCity } from './fixtures/small-city.ts';
+import { createTestDatabase, type TestDatabase } from './support/database.ts';
+
+let db: TestDatabase;
+let dir: string;
+
+const partitionsOf = async (table: string) =>
+  (await db.pool.query<{ name: string }>(
+    `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+      join pg_namespace n on n.oid = p.relnamespace where n.nspname = 'raw' and p.relname = $1 order by 1`,
+    [table],
+  )).rows.map((r) => r.name);
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  dir = await mkdtemp(path.join(os.tmpdir(), 'partitions-'));
+  await writeSmallCity(dir);
+});
+
+afterAll(async () => {
+  await db?.drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('partitioned monthly facts', () => {
+  it('keeps one partition per month and per snapshot date', async () => {
+    await runLoad(db.pool, [dir], { runBy: 'test' });
+    expect(await partitionsOf('low_income_roster')).toEqual(['low_income_roster_p20250101', 'low_income_roster_p20250201', 'low_income_roster_p20250301']);
+    expect(await partitionsOf('alleviated_persons')).toEqual(['alleviated_persons_p20241231', 'alleviated_persons_p20250331']);
+    const kind = await db.pool.query(`select relkind from pg_class where oid = 'raw.basic_living_roster'::regclass`);
+    expect(kind.rows[0].relkind).toBe('p');
+  });
+
+  it('replaces a month by swapping its partition, leaving the other months', async () => {
+    const lines = (await readFile(path.join(dir, 'low-income-202502.csv'), 'utf8')).trimEnd().split('\r\n');
+    const newer = path.join(dir, 'newer');
+    await mkdir(newer);
+    await writeFile(path.join(newer, 'low-income-202502-v2.csv'), lines.slice(0, 2).join('\r\n') + '\r\n');
+    const before = await db.pool.query(`select oid from pg_class where relname = 'low_income_roster_p20250201'`);
+    await runLoad(db.pool, [newer], { runBy: 'test' });
+    const after = await db.pool.query(`select oid from pg_class where relname = 'low_income_roster_p20250201'`);
+    expect(after.rows[0].oid).not.toBe(before.rows[0].oid);
+    const counts = await db.pool.query(`select stat_month, count(*)::int as n from raw.low_income_roster group by 1 order by 1`);
+    expect(counts.rows.map((r) => r.n)).toEqual([5, 1, 10]) // March lists person 120 twice;
+  });
+
+  it('moves the rows of an unpartitioned table of an older warehouse into partitions', async () => {
+    const client = await db.pool.connect();
+    try {
+      await client.query(`create table raw.plain_copy as select * from raw.low_income_roster`);
+      await client.query(`drop table raw.low_income_roster cascade`);
+      await client.query(`alter table raw.plain_copy rename to low_income_roster`);
+    } finally {
+      client.release();
+    }
+    await ensureWarehouseSchema(db.pool);
+    expect(await partitionsOf('low_income_roster')).toHaveLength(3);
+    const n = await db.pool.query(`select count(*)::int as n from raw.low_income_roster`);
+    expect(n.rows[0].n).toBe(16);
+  });
+});
