@@ -21,6 +21,10 @@ const ANALYTICS_SETTINGS = [
   'random_page_cost=1.1',
   'timezone=UTC',
   'jit=off',
+  // A single server with no replicas: bulk loads into tables created in the
+  // load's transaction (new partitions, marts) then write no WAL.
+  'wal_level=minimal',
+  'max_wal_senders=0',
 ];
 
 export interface EmbeddedServer {

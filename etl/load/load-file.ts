@@ -66,10 +66,10 @@ async function fileLevelRejects(client: pg.ClientBase, spec: KindSpec): Promise<
   return rejects;
 }
 
-async function replaceIntoRaw(client: pg.ClientBase, spec: KindSpec): Promise<void> {
+async function replaceIntoRaw(client: pg.ClientBase, spec: KindSpec, partitionValues: string[]): Promise<void> {
   const table = `raw.${spec.table}`;
   if (spec.replace.by === 'partition' && spec.partitioned) {
-    await replacePartitions(client, spec, STAGE);
+    await replacePartitions(client, spec, partitionValues);
   } else if (spec.replace.by === 'partition') {
     const col = spec.replace.column;
     await client.query(`delete from ${table} where ${col} in (select distinct ${col} from ${STAGE})`);
@@ -94,31 +94,43 @@ export async function loadFile(
   const columns = [...spec.columns.map((c) => c.column), ...LINEAGE_COLUMNS.map((c) => c.column)];
   const rejects: Reject[] = [];
   let rowsRead = 0;
+  let rowsWritten = 0;
   let lastReport = 0;
-  async function* lines() {
-    for await (const row of table.rows) {
-      rowsRead++;
-      const result = validateRow(file.match, row.cells, ctx);
-      if (!result.ok) {
-        const rowData = sourceRowData(file.match.positions, row.cells);
-        for (const e of result.errors) rejects.push({ rowNumber: row.rowNumber, column: e.column, value: e.value, reason: e.reason, rowData });
-      } else {
+  // the months (dates, batches) this export holds, to replace them without asking the database
+  const partitionColumn = spec.replace.by === 'partition' ? spec.replace.column : null;
+  const partitionValues = new Set<string>();
+  // one COPY chunk per batch of source rows
+  async function* chunks() {
+    for await (const batch of table.batches) {
+      let chunk = '';
+      for (const row of batch) {
+        rowsRead++;
+        const result = validateRow(file.match, row.cells, ctx);
+        if (!result.ok) {
+          const rowData = sourceRowData(file.match.positions, row.cells);
+          for (const e of result.errors) rejects.push({ rowNumber: row.rowNumber, column: e.column, value: e.value, reason: e.reason, rowData });
+          continue;
+        }
         const extra = Object.keys(result.extra).length > 0 ? JSON.stringify(result.extra) : null;
-        yield csvLine([...spec.columns.map((c) => result.values[c.column] ?? null), batchId, file.name, row.rowNumber, extra]);
+        rowsWritten++;
+        if (partitionColumn) partitionValues.add(result.values[partitionColumn]!);
+        chunk += csvLine([...spec.columns.map((c) => result.values[c.column] ?? null), batchId, file.name, row.rowNumber, extra]);
       }
+      if (chunk) yield chunk;
       if (rowsRead - lastReport >= 5000) {
         lastReport = rowsRead;
         onProgress(table.bytesRead());
       }
     }
   }
-  await copyLines(client, STAGE, columns, lines());
+  await copyLines(client, STAGE, columns, chunks());
   onProgress(file.size);
 
-  rejects.push(...(await fileLevelRejects(client, spec)));
-  await (file.isCorrection ? applyCorrection(client, spec, STAGE) : replaceIntoRaw(client, spec));
-  const loaded = await client.query<{ n: string }>(`select count(*) as n from ${STAGE}`);
+  const fileRejects = await fileLevelRejects(client, spec);
+  rejects.push(...fileRejects);
+  await (file.isCorrection ? applyCorrection(client, spec, STAGE) : replaceIntoRaw(client, spec, [...partitionValues]));
   await client.query(`drop table ${STAGE}`);
   rejects.sort((a, b) => a.rowNumber - b.rowNumber);
-  return { rowsRead, rowsLoaded: Number(loaded.rows[0]!.n), rejects, format: table.format };
+  const rowsLoaded = rowsWritten - new Set(fileRejects.map((r) => r.rowNumber)).size;
+  return { rowsRead, rowsLoaded, rejects, format: table.format };
 }

@@ -9,12 +9,10 @@ export function partitionName(spec: KindSpec, value: string): string {
   return `raw.${spec.table}_p${value.replace(/[^0-9A-Za-z]/g, '')}`;
 }
 
-/** Empties (creates anew) the partitions of the values present in `stage`. */
-export async function replacePartitions(client: pg.ClientBase, spec: KindSpec, stage: string): Promise<void> {
+/** Empties (creates anew) the partitions of the given values of the partition column. */
+export async function replacePartitions(client: pg.ClientBase, spec: KindSpec, values: readonly string[]): Promise<void> {
   if (spec.replace.by !== 'partition') throw new Error(`${spec.table} is not replaced by partition`);
-  const column = spec.replace.column;
-  const values = await client.query<{ v: string }>(`select distinct ${column}::text as v from ${stage} order by 1`);
-  for (const { v } of values.rows) {
+  for (const v of [...values].sort()) {
     const name = partitionName(spec, v);
     await client.query(`drop table if exists ${name}`);
     await client.query(`create table ${name} partition of raw.${spec.table} for values in ('${v.replace(/'/g, "''")}')`);

@@ -5,7 +5,7 @@ import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
-import { SourceReadError, type SourceRow, type SourceTable } from './types.ts';
+import { rowsOf, SourceReadError, type SourceRow, type SourceTable } from './types.ts';
 
 const SNIFF_BYTES = 256 * 1024;
 /** Rows parsed ahead of the loader before the parser pauses. */
@@ -30,8 +30,8 @@ export async function sniffEncoding(file: string): Promise<'utf8' | 'gb18030'> {
   }
 }
 
-/** Parsed records of a text stream, one array of cells each, with back-pressure. */
-async function* records(text: Readable): AsyncGenerator<string[]> {
+/** Parsed records of a text stream in batches, one array of cells each, with back-pressure. */
+async function* records(text: Readable): AsyncGenerator<string[][]> {
   let buffer: string[][] = [];
   let parser: Papa.Parser | null = null;
   let paused = false;
@@ -67,7 +67,7 @@ async function* records(text: Readable): AsyncGenerator<string[]> {
     }
     const batch = buffer;
     buffer = [];
-    yield* batch;
+    yield batch;
     // resume only a parser we paused: papaparse's resume() polls forever otherwise
     if (paused) {
       paused = false;
@@ -84,20 +84,41 @@ export async function openCsv(file: string): Promise<SourceTable> {
   const text: Readable = encoding === 'utf8' ? input.setEncoding('utf8') : (input.pipe(iconv.decodeStream(encoding)) as unknown as Readable);
   const iterator = records(text);
 
-  const first = await iterator.next().catch((e: Error) => {
-    throw new SourceReadError(`无法解析 CSV：${e.message}`);
-  });
-  if (first.done) throw new SourceReadError('文件为空：没有表头行');
-  const headers = first.value.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h));
+  let first: string[][] = [];
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      if (next.value.length > 0) {
+        first = next.value;
+        break;
+      }
+    }
+  } catch (e) {
+    throw new SourceReadError(`无法解析 CSV：${(e as Error).message}`);
+  }
+  if (first.length === 0) throw new SourceReadError('文件为空：没有表头行');
+  const headers = first[0]!.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h));
 
-  async function* rows(): AsyncGenerator<SourceRow> {
+  async function* batches(): AsyncGenerator<SourceRow[]> {
     // The header is row 1; blank lines still count, as in a spreadsheet.
     let rowNumber = 1;
-    try {
-      for await (const record of iterator) {
+    const toRows = (records: string[][]): SourceRow[] => {
+      const out: SourceRow[] = [];
+      for (const record of records) {
         rowNumber++;
+        if (record.length === 1 && record[0]!.trim() === '') continue;
         if (record.every((c) => c.trim() === '')) continue;
-        yield { rowNumber, cells: record };
+        out.push({ rowNumber, cells: record });
+      }
+      return out;
+    };
+    try {
+      const rest = toRows(first.slice(1));
+      if (rest.length > 0) yield rest;
+      for await (const records of iterator) {
+        const rows = toRows(records);
+        if (rows.length > 0) yield rows;
       }
     } catch (e) {
       throw new SourceReadError(`CSV 格式错误（约第 ${rowNumber} 行）：${(e as Error).message}`);
@@ -106,5 +127,6 @@ export async function openCsv(file: string): Promise<SourceTable> {
     }
   }
 
-  return { headers, rows: rows(), bytesRead: () => consumed, format: encoding === 'utf8' ? 'CSV UTF-8' : 'CSV GBK' };
+  const all = batches();
+  return { headers, batches: all, rows: rowsOf(all), bytesRead: () => consumed, format: encoding === 'utf8' ? 'CSV UTF-8' : 'CSV GBK' };
 }

@@ -8,6 +8,9 @@ export interface SourceRow {
 
 export interface SourceTable {
   headers: string[];
+  /** The data rows in batches: the loader's path, one await per batch rather than per row. */
+  batches: AsyncIterable<SourceRow[]>;
+  /** The same rows one by one (use either this or `batches`, not both). */
   rows: AsyncIterable<SourceRow>;
   /** Bytes of the file consumed so far, for progress. */
   bytesRead(): number;
@@ -16,3 +19,7 @@ export interface SourceTable {
 }
 
 export class SourceReadError extends Error {}
+
+export async function* rowsOf(batches: AsyncIterable<SourceRow[]>): AsyncGenerator<SourceRow> {
+  for await (const batch of batches) yield* batch;
+}

@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { CellValue } from '../formats/values.ts';
-import { SourceReadError, type SourceRow, type SourceTable } from './types.ts';
+import { rowsOf, SourceReadError, type SourceRow, type SourceTable } from './types.ts';
 
 /** Flattens exceljs' cell value shapes (rich text, formulas, links) to text, number or date. */
 export function toCellValue(value: unknown): CellValue {
@@ -50,19 +50,26 @@ export async function openXlsx(file: string): Promise<SourceTable> {
   };
   const headers = rowCells(header).map((c) => (c === null ? '' : String(c)));
 
-  async function* rows(): AsyncGenerator<SourceRow> {
+  async function* batches(): AsyncGenerator<SourceRow[]> {
+    let batch: SourceRow[] = [];
     try {
       for (;;) {
         const r = await sheetRows.next();
-        if (r.done) return;
+        if (r.done) break;
         if (!r.value.hasValues) continue;
-        yield { rowNumber: r.value.number, cells: rowCells(r.value) };
+        batch.push({ rowNumber: r.value.number, cells: rowCells(r.value) });
+        if (batch.length >= 1000) {
+          yield batch;
+          batch = [];
+        }
       }
+      if (batch.length > 0) yield batch;
     } catch (e) {
       throw new SourceReadError(`无法读取 XLSX 文件：${(e as Error).message}`);
     } finally {
       input.destroy();
     }
   }
-  return { headers, rows: rows(), bytesRead: () => consumed, format: 'XLSX' };
+  const all = batches();
+  return { headers, batches: all, rows: rowsOf(all), bytesRead: () => consumed, format: 'XLSX' };
 }
