@@ -290,7 +290,15 @@ describe('the integrity view', () => {
     for (const d of ['check_code', 'check_title', 'region_code', 'city_name', 'county_code', 'county_name', 'township_code', 'township_name', 'month', 'id_number', 'person_name', 'evidence', 'finding_id']) {
       expect(dimensions, d).toContain(`integrity.${d}`);
     }
-    for (const d of view.dimensions) expect(d.shortTitle, String(d.name)).toMatch(/[\u4e00-\u9fa5]/);
+    for (const d of view.dimensions) {
+      expect(d.shortTitle, String(d.name)).toMatch(/[\u4e00-\u9fa5]/);
+      expect(d.description, String(d.name)).toMatch(/[\u4e00-\u9fa5]/);
+    }
+    // the dashboard reads which members need a drill-down role
+    expect((view as { meta?: unknown }).meta).toEqual({
+      region_code_dimension: 'region_code',
+      restricted_members: { members: ['id_number', 'person_name', 'evidence', 'finding_id'], roles: ['admin', 'inspector', 'staff'] },
+    });
   });
 });
 

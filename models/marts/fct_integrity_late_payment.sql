@@ -6,6 +6,10 @@ with payments as (
     select * from {{ ref('stg_raw__benefit_payments') }}
 ),
 
+roster as (
+    select * from {{ ref('stg_raw__basic_living_roster') }}
+),
+
 locations as (
     select * from {{ ref('int_integrity_person_locations') }}
 ),
@@ -19,22 +23,46 @@ late as (
     where paid_on > benefit_month + ({{ var('payment_due_day') }} - 1)
 ),
 
-located as (
+in_month as (
+    -- late payments can be many: most are placed by one join to the benefit month's roster
     select distinct on (late.payment_key)
-        late.*,
+        late.payment_key,
+        roster.person_name,
+        roster.region_code
+    from late
+    inner join roster
+        on roster.stat_month = late.benefit_month
+        and roster.id_number = late.id_number
+    order by late.payment_key, roster.programme desc, roster.region_code
+),
+
+elsewhere as (
+    -- the rest by the closest month on either roster, earlier months first
+    select distinct on (late.payment_key)
+        late.payment_key,
         locations.person_name,
         locations.region_code
     from late
-    left join locations on locations.id_number = late.id_number
+    inner join locations on locations.id_number = late.id_number
+    where not exists (select 1 from in_month where in_month.payment_key = late.payment_key)
     order by
         late.payment_key,
-        -- the benefit month's roster, else the closest earlier month, else the closest later one
         case
             when locations.month_start <= late.benefit_month then late.benefit_month - locations.month_start
             else 100000 + (locations.month_start - late.benefit_month)
         end,
         locations.source_rank,
         locations.region_code
+),
+
+located as (
+    select
+        late.*,
+        coalesce(in_month.person_name, elsewhere.person_name) as person_name,
+        coalesce(in_month.region_code, elsewhere.region_code) as region_code
+    from late
+    left join in_month on in_month.payment_key = late.payment_key
+    left join elsewhere on elsewhere.payment_key = late.payment_key
 ),
 
 final as (
