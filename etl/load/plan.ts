@@ -15,8 +15,9 @@ export interface PlannedFile {
   match: HeaderMatch;
   /**
    * A correction (补正) file, its headers include 补正来源: its rows replace the
-   * rows with the same identity, not whole partitions (`match.spec.replace` is
-   * already the correction's rule); see etl/rejects/read-correction.ts.
+   * loaded rows with the same identity, not whole partitions (load-file.ts calls
+   * applyCorrection; `match.spec.replace` is the identity, so duplicates within
+   * the file are rejected); see etl/rejects/read-correction.ts.
    */
   isCorrection: boolean;
   /** A worksheet of a correction workbook, read from a temporary copy at `path`: "<workbook>#<worksheet>". */

@@ -6,6 +6,8 @@
 //   rows replace whole partitions (a month, a data date, a payment batch) its
 //   rows instead replace the rows with the same identity in that partition, and
 //   the partition's other rows stay. Key kinds keep their key replacement.
+//   The planned file's kind carries that rule (so two rows of one identity in a
+//   correction are rejected as duplicates); apply-correction.ts applies it.
 // - A correction workbook holds one worksheet per source file; the XLSX reader
 //   reads the first worksheet only, so each worksheet is copied at plan time
 //   into a temporary CSV file (same values, same row numbers).
