@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad } from '../etl/load/batch.ts';
 import { ensureWarehouseSchema } from '../warehouse/schema.ts';
-import { writeSmallCity } from './fixtures/small-city.ts';
+import { idCheckChar } from '../etl/formats/id-number.ts';
+import { VIL_A1, writeSmallCity } from './fixtures/small-city.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 
 let db: TestDatabase;
@@ -52,6 +53,22 @@ describe('partitioned monthly facts', () => {
     expect(counts.rows.map((r) => r.n)).toEqual([5, 1, 10]) // March lists person 120 twice;
   });
 
+  it('loads a month that first appears deep in a file into its own partition too', async () => {
+    const id = (n: number) => {
+      const body = `9901011980${String(n).padStart(7, '0')}`;
+      return body + idCheckChar(body);
+    };
+    const row = (month: string, n: number) => `${month},JT${n},${id(n)},测试${n},${VIL_A1},低保边缘人口,2024-06-01`;
+    const rows = [...Array.from({ length: 6000 }, (_, i) => row('2025-04', i)), row('2025-05', 7001), row('2025-04', 7002), row('2025-05', 7003)];
+    const mixed = path.join(dir, 'mixed');
+    await mkdir(mixed);
+    await writeFile(path.join(mixed, 'two-months.csv'), ['统计月份,家庭编号,身份证号,姓名,区划代码,人口类别,纳入监测日期', ...rows].join('\n') + '\n');
+    const report = await runLoad(db.pool, [mixed], { runBy: 'test' });
+    expect(report.files[0]).toMatchObject({ rowsRead: 6003, rowsLoaded: 6003, rowsRejected: 0 });
+    const counts = await db.pool.query(`select tableoid::regclass::text as part, count(*)::int as n from raw.low_income_roster where stat_month >= '2025-04-01' group by 1 order by 1`);
+    expect(counts.rows).toEqual([{ part: 'raw.low_income_roster_p20250401', n: 6001 }, { part: 'raw.low_income_roster_p20250501', n: 2 }]);
+  });
+
   it('moves the rows of an unpartitioned table of an older warehouse into partitions', async () => {
     const client = await db.pool.connect();
     try {
@@ -62,8 +79,8 @@ describe('partitioned monthly facts', () => {
       client.release();
     }
     await ensureWarehouseSchema(db.pool);
-    expect(await partitionsOf('low_income_roster')).toHaveLength(3);
+    expect(await partitionsOf('low_income_roster')).toHaveLength(5);
     const n = await db.pool.query(`select count(*)::int as n from raw.low_income_roster`);
-    expect(n.rows[0].n).toBe(16);
+    expect(n.rows[0].n).toBe(16 + 6003);
   });
 });

@@ -1,10 +1,11 @@
 // Loads one export into its raw table inside the caller's transaction:
-// validate every row, COPY the good ones into a temporary table, apply the
-// checks that need the whole file, then replace what this export supersedes.
+// validate every row and COPY the good ones either into a temporary table
+// (checked as a whole, then replacing what the export supersedes) or, for the
+// monthly facts, straight into the month partitions they replace.
 import type pg from 'pg';
 import type { KindSpec } from '../formats/kinds.ts';
 import { validateRow, type ValidationContext } from '../formats/validate.ts';
-import { openSourceTable } from '../read/index.ts';
+import { openSourceTable, type SourceRow, type SourceTable } from '../read/index.ts';
 import { LINEAGE_COLUMNS } from '../../warehouse/schema.ts';
 import { copyLines, csvLine } from './copy-rows.ts';
 import { replacePartitions } from './partitions.ts';
@@ -80,6 +81,28 @@ async function replaceIntoRaw(client: pg.ClientBase, spec: KindSpec, partitionVa
   await client.query(`insert into ${table} select * from ${STAGE}`);
 }
 
+/** Validates source rows and encodes the good ones as COPY lines, counting as it goes. */
+function rowEncoder(file: PlannedFile, batchId: number, ctx: ValidationContext, rejects: Reject[]) {
+  const spec = file.match.spec;
+  const partitionColumn = spec.replace.by === 'partition' ? spec.replace.column : null;
+  const counts = { read: 0, written: 0 };
+  /** The COPY line of a good row and its partition value, or null for a rejected row. */
+  const encode = (row: SourceRow): { line: string; partition: string | null } | null => {
+    counts.read++;
+    const result = validateRow(file.match, row.cells, ctx);
+    if (!result.ok) {
+      const rowData = sourceRowData(file.match.positions, row.cells);
+      for (const e of result.errors) rejects.push({ rowNumber: row.rowNumber, column: e.column, value: e.value, reason: e.reason, rowData });
+      return null;
+    }
+    counts.written++;
+    const extra = Object.keys(result.extra).length > 0 ? JSON.stringify(result.extra) : null;
+    const line = csvLine([...spec.columns.map((c) => result.values[c.column] ?? null), batchId, file.name, row.rowNumber, extra]);
+    return { line, partition: partitionColumn ? result.values[partitionColumn]! : null };
+  };
+  return { encode, counts };
+}
+
 export async function loadFile(
   client: pg.ClientBase,
   file: PlannedFile,
@@ -89,48 +112,90 @@ export async function loadFile(
 ): Promise<FileLoadResult> {
   const spec = file.match.spec;
   const table = await openSourceTable(file.path);
-  await client.query(`drop table if exists ${STAGE}; create temp table load_stage (like raw.${spec.table})`);
-
-  const columns = [...spec.columns.map((c) => c.column), ...LINEAGE_COLUMNS.map((c) => c.column)];
   const rejects: Reject[] = [];
-  let rowsRead = 0;
-  let rowsWritten = 0;
-  let lastReport = 0;
-  // the months (dates, batches) this export holds, to replace them without asking the database
-  const partitionColumn = spec.replace.by === 'partition' ? spec.replace.column : null;
+  const { encode, counts } = rowEncoder(file, batchId, ctx, rejects);
+  const direct = spec.partitioned === true && !file.isCorrection;
+  const loaded = direct
+    ? await copyIntoPartitions(client, spec, table, encode, onProgress)
+    : await copyThroughStage(client, file, table, encode, onProgress);
+  onProgress(file.size);
+  rejects.push(...loaded.fileRejects);
+  rejects.sort((a, b) => a.rowNumber - b.rowNumber);
+  const rowsLoaded = counts.written - new Set(loaded.fileRejects.map((r) => r.rowNumber)).size;
+  return { rowsRead: counts.read, rowsLoaded, rejects, format: table.format };
+}
+
+type Encode = ReturnType<typeof rowEncoder>['encode'];
+
+const columnsOf = (spec: KindSpec) => [...spec.columns.map((c) => c.column), ...LINEAGE_COLUMNS.map((c) => c.column)];
+
+/**
+ * Kinds with file-wide checks or keyed replacement: COPY into a temporary
+ * table, check, then replace what the export supersedes.
+ */
+async function copyThroughStage(client: pg.ClientBase, file: PlannedFile, table: SourceTable, encode: Encode, onProgress: (bytes: number) => void) {
+  const spec = file.match.spec;
+  await client.query(`drop table if exists ${STAGE}; create temp table load_stage (like raw.${spec.table})`);
   const partitionValues = new Set<string>();
-  // one COPY chunk per batch of source rows
   async function* chunks() {
     for await (const batch of table.batches) {
       let chunk = '';
       for (const row of batch) {
-        rowsRead++;
-        const result = validateRow(file.match, row.cells, ctx);
-        if (!result.ok) {
-          const rowData = sourceRowData(file.match.positions, row.cells);
-          for (const e of result.errors) rejects.push({ rowNumber: row.rowNumber, column: e.column, value: e.value, reason: e.reason, rowData });
-          continue;
-        }
-        const extra = Object.keys(result.extra).length > 0 ? JSON.stringify(result.extra) : null;
-        rowsWritten++;
-        if (partitionColumn) partitionValues.add(result.values[partitionColumn]!);
-        chunk += csvLine([...spec.columns.map((c) => result.values[c.column] ?? null), batchId, file.name, row.rowNumber, extra]);
+        const encoded = encode(row);
+        if (!encoded) continue;
+        if (encoded.partition !== null) partitionValues.add(encoded.partition);
+        chunk += encoded.line;
       }
       if (chunk) yield chunk;
-      if (rowsRead - lastReport >= 5000) {
-        lastReport = rowsRead;
-        onProgress(table.bytesRead());
-      }
+      onProgress(table.bytesRead());
     }
   }
-  await copyLines(client, STAGE, columns, chunks());
-  onProgress(file.size);
-
+  await copyLines(client, STAGE, columnsOf(spec), chunks());
   const fileRejects = await fileLevelRejects(client, spec);
-  rejects.push(...fileRejects);
   await (file.isCorrection ? applyCorrection(client, spec, STAGE) : replaceIntoRaw(client, spec, [...partitionValues]));
   await client.query(`drop table ${STAGE}`);
-  rejects.sort((a, b) => a.rowNumber - b.rowNumber);
-  const rowsLoaded = rowsWritten - new Set(fileRejects.map((r) => r.rowNumber)).size;
-  return { rowsRead, rowsLoaded, rejects, format: table.format };
+  return { fileRejects };
+}
+
+/**
+ * Monthly facts: the partitions of the months the export starts with are
+ * replaced first and its rows COPYed straight into them, written once. Rows of
+ * a month first seen later in the file wait in memory until the COPY ends, then
+ * their partitions are replaced and they follow.
+ */
+async function copyIntoPartitions(client: pg.ClientBase, spec: KindSpec, table: SourceTable, encode: Encode, onProgress: (bytes: number) => void) {
+  const batches = table.batches[Symbol.asyncIterator]();
+  const first = await batches.next();
+  const firstRows = first.done ? [] : first.value.map(encode);
+  const ready = new Set(firstRows.flatMap((r) => (r ? [r.partition!] : [])));
+  await replacePartitions(client, spec, [...ready]);
+  const later = new Map<string, string[]>();
+  const route = (encoded: ReturnType<Encode>): string => {
+    if (!encoded) return '';
+    if (ready.has(encoded.partition!)) return encoded.line;
+    const waiting = later.get(encoded.partition!) ?? [];
+    waiting.push(encoded.line);
+    later.set(encoded.partition!, waiting);
+    return '';
+  };
+  async function* chunks() {
+    yield firstRows.map(route).join('');
+    for (;;) {
+      const next = await batches.next();
+      if (next.done) return;
+      let chunk = '';
+      for (const row of next.value) chunk += route(encode(row));
+      if (chunk) yield chunk;
+      onProgress(table.bytesRead());
+    }
+  }
+  await copyLines(client, `raw.${spec.table}`, columnsOf(spec), chunks());
+  if (later.size > 0) {
+    await replacePartitions(client, spec, [...later.keys()]);
+    async function* rest() {
+      for (const lines of later.values()) yield lines.join('');
+    }
+    await copyLines(client, `raw.${spec.table}`, columnsOf(spec), rest());
+  }
+  return { fileRejects: [] as Reject[] };
 }
