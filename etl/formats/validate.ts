@@ -45,12 +45,25 @@ export function cellText(cell: CellValue): string {
   return cell === null ? '' : String(cell);
 }
 
+// Each column's position in the file, looked up once per file rather than once per row.
+const columnPositions = new WeakMap<HeaderMatch, (number | undefined)[]>();
+function positionsOf(match: HeaderMatch): (number | undefined)[] {
+  let positions = columnPositions.get(match);
+  if (!positions) {
+    positions = match.spec.columns.map((c) => match.positions.get(c.header));
+    columnPositions.set(match, positions);
+  }
+  return positions;
+}
+
 export function validateRow(match: HeaderMatch, cells: readonly CellValue[], ctx: ValidationContext): RowResult {
   const { spec, positions } = match;
+  const columnAt = positionsOf(match);
   const values: Record<string, string | null> = {};
   const errors: CellError[] = [];
-  for (const column of spec.columns) {
-    const pos = positions.get(column.header);
+  for (let i = 0; i < spec.columns.length; i++) {
+    const column = spec.columns[i]!;
+    const pos = columnAt[i];
     const cell = pos === undefined ? null : (cells[pos] ?? null);
     if (isBlank(cell)) {
       values[column.column] = null;

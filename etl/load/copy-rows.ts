@@ -9,7 +9,7 @@ const CHUNK_BYTES = 256 * 1024;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One CSV field for COPY: NULL is an unquoted empty field; an empty string is quoted. */
-function field(value: string | number | null): string {
+export function csvField(value: string | number | null): string {
   if (value === null) return '';
   const s = String(value);
   if (s === '') return '""';
@@ -17,7 +17,7 @@ function field(value: string | number | null): string {
 }
 
 export function csvLine(values: readonly (string | number | null)[]): string {
-  return values.map(field).join(',') + '\n';
+  return values.map(csvField).join(',') + '\n';
 }
 
 /** COPYs the lines produced by `lines` into `table (columns)`; returns how many rows were written. */

@@ -7,7 +7,7 @@ import type { KindSpec } from '../formats/kinds.ts';
 import { validateRow, type ValidationContext } from '../formats/validate.ts';
 import { openSourceTable, type SourceRow, type SourceTable } from '../read/index.ts';
 import { LINEAGE_COLUMNS } from '../../warehouse/schema.ts';
-import { copyLines, csvLine } from './copy-rows.ts';
+import { copyLines, csvField } from './copy-rows.ts';
 import { replacePartitions } from './partitions.ts';
 import type { PlannedFile } from './plan.ts';
 import { applyCorrection } from '../rejects/apply-correction.ts';
@@ -86,6 +86,8 @@ function rowEncoder(file: PlannedFile, batchId: number, ctx: ValidationContext, 
   const spec = file.match.spec;
   const partitionColumn = spec.replace.by === 'partition' ? spec.replace.column : null;
   const counts = { read: 0, written: 0 };
+  // batch_id and source_file are the same on every line
+  const lineage = `${batchId},${csvField(file.name)},`;
   /** The COPY line of a good row and its partition value, or null for a rejected row. */
   const encode = (row: SourceRow): { line: string; partition: string | null } | null => {
     counts.read++;
@@ -96,8 +98,10 @@ function rowEncoder(file: PlannedFile, batchId: number, ctx: ValidationContext, 
       return null;
     }
     counts.written++;
-    const extra = Object.keys(result.extra).length > 0 ? JSON.stringify(result.extra) : null;
-    const line = csvLine([...spec.columns.map((c) => result.values[c.column] ?? null), batchId, file.name, row.rowNumber, extra]);
+    let line = '';
+    for (const c of spec.columns) line += csvField(result.values[c.column] ?? null) + ',';
+    const extra = Object.keys(result.extra).length > 0 ? csvField(JSON.stringify(result.extra)) : '';
+    line += lineage + row.rowNumber + ',' + extra + '\n';
     return { line, partition: partitionColumn ? result.values[partitionColumn]! : null };
   };
   return { encode, counts };
