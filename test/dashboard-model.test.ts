@@ -39,6 +39,7 @@ describe('meta', () => {
       unit: '%',
       kind: 'snapshot',
       higherIsBetter: true,
+      directional: true,
       target: 4,
     });
     expect(memberMeta(index, 'indicators.temp_relief_per_capita').higherIsBetter).toBe(false);

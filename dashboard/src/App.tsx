@@ -1,28 +1,53 @@
 import { useEffect, useMemo, useState } from 'react';
 import { CubeProvider } from '@cubejs-client/react';
 import { createCubeApi } from './api/cube';
-import { type Session, fetchDevSession } from './api/token';
+import { type Session, devRoleFromSearch, fetchDevSession } from './api/token';
 import { Header } from './components/Header';
 import { ErrorState, Loading } from './components/States';
+import { MetaProvider } from './MetaContext';
+import { type Navigation, useNavigation } from './navigation';
+import { Integrity } from './pages/Integrity';
 import { Leadership } from './pages/Leadership';
+import { Living } from './pages/Living';
+import { Monitoring } from './pages/Monitoring';
+import { Relief } from './pages/Relief';
+import { PeriodProvider } from './PeriodContext';
 
 type SessionState = { status: 'loading' } | { status: 'ready'; session: Session } | { status: 'failed'; message: string };
+
+function CurrentPage({ session, navigation }: { session: Session; navigation: Navigation }) {
+  switch (navigation.page.key) {
+    case 'living':
+      return <Living session={session} navigation={navigation} />;
+    case 'relief':
+      return <Relief session={session} navigation={navigation} />;
+    case 'monitoring':
+      return <Monitoring session={session} navigation={navigation} />;
+    case 'integrity':
+      return <Integrity session={session} navigation={navigation} />;
+    case 'leadership':
+      return <Leadership session={session} navigation={navigation} />;
+  }
+}
 
 export function App() {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  const navigation = useNavigation();
+  // Development: `?role=inspector` asks the dev-token endpoint for that role.
+  const [role] = useState(() => devRoleFromSearch(window.location.search));
 
   useEffect(() => {
     let cancelled = false;
     setState({ status: 'loading' });
-    fetchDevSession().then(
+    fetchDevSession(fetch, role).then(
       (session) => !cancelled && setState({ status: 'ready', session }),
       (error: unknown) => !cancelled && setState({ status: 'failed', message: error instanceof Error ? error.message : String(error) }),
     );
     return () => {
       cancelled = true;
     };
-  }, [attempt]);
+  }, [attempt, role]);
 
   const session = state.status === 'ready' ? state.session : null;
   const cubeApi = useMemo(() => (session ? createCubeApi(session.token) : null), [session]);
@@ -44,7 +69,11 @@ export function App() {
 
   return (
     <CubeProvider cubeApi={cubeApi}>
-      <Leadership session={session} />
+      <MetaProvider>
+        <PeriodProvider>
+          <CurrentPage session={session} navigation={navigation} />
+        </PeriodProvider>
+      </MetaProvider>
     </CubeProvider>
   );
 }

@@ -57,6 +57,8 @@ export interface MemberMeta {
   unit: string;
   kind: 'snapshot' | 'flow' | null;
   higherIsBetter: boolean;
+  /** Whether the model says which way is better (`higher_is_better`); counts and neutral rates do not. */
+  directional: boolean;
   target: number | null;
 }
 
@@ -92,6 +94,7 @@ function readMemberMeta(member: MetaMemberLike): MemberMeta {
     unit: typeof extra.unit === 'string' ? extra.unit : '',
     kind: extra.kind === 'snapshot' || extra.kind === 'flow' ? extra.kind : null,
     higherIsBetter: typeof extra.higher_is_better === 'boolean' ? extra.higher_is_better : true,
+    directional: typeof extra.higher_is_better === 'boolean',
     target: target != null && Number.isFinite(target) ? target : null,
   };
 }
@@ -117,6 +120,7 @@ export function memberMeta(index: MetaIndex, member: string): MemberMeta {
       unit: '',
       kind: null,
       higherIsBetter: true,
+      directional: false,
       target: null,
     }
   );

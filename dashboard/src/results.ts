@@ -27,20 +27,46 @@ export interface PeriodRow {
   values: Values;
 }
 
-/** The period a row belongs to, from `indicators.month.<granularity>` (or `indicators.month`). */
-export function rowPeriod(row: Row, granularity: Granularity): Period | null {
-  const raw = row[`${TIME_DIMENSION}.${granularity}`] ?? row[TIME_DIMENSION];
+/**
+ * The period a row belongs to, from `<time dimension>.<granularity>` (or the
+ * plain time dimension); the time dimension defaults to `indicators.month`.
+ */
+export function rowPeriod(row: Row, granularity: Granularity, timeDimension: string = TIME_DIMENSION): Period | null {
+  const raw = row[`${timeDimension}.${granularity}`] ?? row[timeDimension];
   return typeof raw === 'string' ? periodFromDate(raw, granularity) : null;
 }
 
-/** City-trend rows indexed by period key. */
-export function indexByPeriod(rows: readonly Row[], granularity: Granularity, measures: readonly string[]): Map<string, PeriodRow> {
+/** Trend rows (one per period) indexed by period key. */
+export function indexByPeriod(
+  rows: readonly Row[],
+  granularity: Granularity,
+  measures: readonly string[],
+  timeDimension: string = TIME_DIMENSION,
+): Map<string, PeriodRow> {
   const index = new Map<string, PeriodRow>();
   for (const row of rows) {
-    const period = rowPeriod(row, granularity);
+    const period = rowPeriod(row, granularity, timeDimension);
     if (period) index.set(periodKey(period), { period, values: readValues(row, measures) });
   }
   return index;
+}
+
+/**
+ * Adds a row of `fill` for each of `periods` the index lacks: for event
+ * counts (数据比对问题) a period without rows had none, so 0 rather than 无数据.
+ */
+export function fillPeriods(
+  index: ReadonlyMap<string, PeriodRow>,
+  periods: readonly Period[],
+  measures: readonly string[],
+  fill: number,
+): Map<string, PeriodRow> {
+  const filled = new Map(index);
+  for (const period of periods) {
+    const key = periodKey(period);
+    if (!filled.has(key)) filled.set(key, { period, values: Object.fromEntries(measures.map((m) => [m, fill])) });
+  }
+  return filled;
 }
 
 /** Periods with at least one value, newest first. */

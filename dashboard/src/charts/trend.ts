@@ -63,7 +63,8 @@ export function buildTrendOption(input: TrendInput): ChartOption {
   return {
     ...baseChartOption,
     color: [color],
-    grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
+    // room on the right for the selected (last) point's label, e.g. `1,346 元/人次`
+    grid: { left: 8, right: 48, top: 36, bottom: 8, containLabel: true },
     tooltip: {
       trigger: 'axis',
       formatter: (params: unknown) => {
@@ -85,7 +86,8 @@ export function buildTrendOption(input: TrendInput): ChartOption {
       type: 'value',
       name: unit,
       scale: true,
-      nameTextStyle: { color: colors.textMuted, align: 'right' },
+      // units such as 元/人·月 are longer than the axis labels: start at the axis and run right
+      nameTextStyle: { color: colors.textMuted, align: 'left' },
       splitLine: { lineStyle: { color: colors.gridLine } },
       axisLabel: { color: colors.textSecondary, formatter: (v: number) => formatAxisValue(v, unit) },
     },

@@ -8,18 +8,20 @@ import {
   formatValue,
   splitValue,
 } from '../format';
-import { KIND_LABELS, type HeadlineKey, type MemberMeta } from '../indicators';
+import { KIND_LABELS, type MemberMeta } from '../indicators';
 import type { Granularity } from '../period';
 import { InfoTip } from './InfoTip';
 
 export interface IndicatorCardProps {
-  indicatorKey: HeadlineKey;
+  /** The card's `data-testid` is `indicator-card-<key>`. */
+  indicatorKey: string;
   meta: MemberMeta;
-  numeratorMeta: MemberMeta;
-  denominatorMeta: MemberMeta;
+  /** Numerator and denominator of a ratio, shown under the value; counts have none. */
+  numeratorMeta?: MemberMeta | null;
+  denominatorMeta?: MemberMeta | null;
   value: number | null;
-  numerator: number | null;
-  denominator: number | null;
+  numerator?: number | null;
+  denominator?: number | null;
   /** Value in the previous period (环比) and the same period last year (同比). */
   previous: number | null;
   lastYear: number | null;
@@ -32,7 +34,8 @@ export interface IndicatorCardProps {
 function ChangeLine({ label, current, base, meta }: { label: string; current: number | null; base: number | null; meta: MemberMeta }) {
   const change = computeChange(current, base, meta.unit);
   const direction = changeDirection(change);
-  const tone = changeTone(direction, meta.higherIsBetter);
+  // a count going up is neither good nor bad news: only members with a better direction are coloured
+  const tone = meta.directional ? changeTone(direction, meta.higherIsBetter) : 'neutral';
   return (
     <div className={`change change--${tone}`} data-testid="indicator-change">
       <span className="change__label">{label}</span>
@@ -58,17 +61,21 @@ export function IndicatorCard(props: IndicatorCardProps) {
           {main.unit && <span className="value__unit">{main.unit}</span>}
         </span>
       </div>
-      <div className="indicator-card__parts" title={`${numeratorMeta.title} / ${denominatorMeta.title}`}>
-        <span>{formatValue(props.numerator, numeratorMeta.unit)}</span>
-        <span className="indicator-card__slash">/</span>
-        <span>{formatValue(props.denominator, denominatorMeta.unit)}</span>
-      </div>
+      {numeratorMeta && denominatorMeta && (
+        <div className="indicator-card__parts" title={`${numeratorMeta.title} / ${denominatorMeta.title}`}>
+          <span>{formatValue(props.numerator, numeratorMeta.unit)}</span>
+          <span className="indicator-card__slash">/</span>
+          <span>{formatValue(props.denominator, denominatorMeta.unit)}</span>
+        </div>
+      )}
       {props.related && props.related.length > 0 && (
         <ul className="indicator-card__related">
           {props.related.map((r) => (
             <li
               key={r.meta.name}
-              title={[r.meta.description, `${formatValue(r.numerator, '')} / ${formatValue(r.denominator, '')}`].filter(Boolean).join('\n')}
+              title={[r.meta.description, r.numerator != null || r.denominator != null ? `${formatValue(r.numerator, '')} / ${formatValue(r.denominator, '')}` : '']
+                .filter(Boolean)
+                .join('\n')}
             >
               <span>{r.meta.title}</span>
               <b>{formatValue(r.value, r.meta.unit)}</b>

@@ -1,57 +1,41 @@
 // 领导驾驶舱: headline indicators for a period, their trends, and sub-regions ranked.
 
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { Query } from '@cubejs-client/core';
-import { useCubeMeta, useCubeQuery } from '@cubejs-client/react';
+import { useCubeQuery } from '@cubejs-client/react';
 import type { Session } from '../api/token';
 import { describeError } from '../api/errors';
-import { Header } from '../components/Header';
 import { IndicatorCard } from '../components/IndicatorCard';
+import { PageShell } from '../components/PageShell';
 import { Panel } from '../components/Panel';
-import { PeriodPicker } from '../components/PeriodPicker';
 import { RankingChart } from '../components/RankingChart';
 import { EmptyState, ErrorState, Loading, SkeletonCard } from '../components/States';
 import { TrendChart } from '../components/TrendChart';
-import { HEADLINE_INDICATORS, QUERY_MEASURES, indexMeta } from '../indicators';
+import { HEADLINE_INDICATORS, QUERY_MEASURES } from '../indicators';
+import { useSharedMeta } from '../MetaContext';
 import { buildCards, buildRankingInputs, buildTrendInputs } from '../model';
-import { type Granularity, TREND_LENGTH, periodKey, periodLabel } from '../period';
-import { buildRankingQuery, buildTrendQuery } from '../queries';
+import type { Navigation } from '../navigation';
+import { type Granularity, TREND_LENGTH, periodLabel } from '../period';
+import { isFor, useSharedPeriod } from '../PeriodContext';
+import { buildRankingQuery } from '../queries';
 import { CITY_NAME_DIMENSION, isSampleData, rankingLevelFor, referenceLabelFor } from '../regions';
-import { type Row, availablePeriods, firstText, indexByPeriod, regionRows } from '../results';
+import { type Row, firstText, regionRows } from '../results';
 
 const NO_QUERY: Query = {};
 
-const TREND_SPAN_TEXT: Record<Granularity, string> = {
+export const TREND_SPAN_TEXT: Record<Granularity, string> = {
   month: `近 ${TREND_LENGTH.month} 个月`,
   quarter: `近 ${TREND_LENGTH.quarter} 个季度`,
   year: `近 ${TREND_LENGTH.year} 年`,
 };
 
-/** Whether a hook's result belongs to `query` (and not to the one before it). */
-function isFor(previousQuery: unknown, query: Query | null): boolean {
-  return query != null && JSON.stringify(previousQuery) === JSON.stringify(query);
-}
-
-export function Leadership({ session }: { session: Session }) {
-  const [granularity, setGranularity] = useState<Granularity>('month');
-  const [selectedKey, setSelectedKey] = useState<string | null>(null);
-  const [today] = useState(() => new Date());
+export function Leadership({ session, navigation }: { session: Session; navigation: Navigation }) {
+  // The city trend of the headline indicators is the shared period source.
+  const { granularity, byPeriod, periods, selected, error: trendError, loading: trendLoading, refetch: refetchTrend } = useSharedPeriod();
 
   // /meta: titles, descriptions, units and directions of the members.
-  const meta = useCubeMeta();
-  const metaIndex = useMemo(() => (meta.response ? indexMeta(meta.response.cubes) : null), [meta.response]);
-
-  // (1) City trend for the granularity: periods with data, trends, cards.
-  const trendQuery = useMemo(() => buildTrendQuery(granularity, today), [granularity, today]);
-  const trend = useCubeQuery(trendQuery);
-  const trendCurrent = isFor(trend.previousQuery, trendQuery);
-  const trendRows = trendCurrent && trend.resultSet ? (trend.resultSet.rawData() as Row[]) : null;
-  const byPeriod = useMemo(
-    () => (trendRows ? indexByPeriod(trendRows, granularity, QUERY_MEASURES) : null),
-    [trendRows, granularity],
-  );
-  const periods = useMemo(() => (byPeriod ? availablePeriods(byPeriod) : []), [byPeriod]);
-  const selected = useMemo(() => periods.find((p) => periodKey(p) === selectedKey) ?? periods[0] ?? null, [periods, selectedKey]);
+  const meta = useSharedMeta();
+  const metaIndex = meta.index;
 
   // (2) Sub-regions ranked for the selected period.
   const level = rankingLevelFor(session.region);
@@ -81,22 +65,15 @@ export function Leadership({ session }: { session: Session }) {
     [regions, byPeriod, selected, metaIndex, referenceLabel],
   );
 
-  const metaLoading = !meta.response && !meta.error;
-  const trendError = trendCurrent ? trend.error : null;
-  const trendLoading = !trendError && !trendRows;
+  const metaLoading = !meta.index && !meta.error;
   const rankingError = rankingCurrent ? ranking.error : null;
   const empty = !trendLoading && !trendError && periods.length === 0;
 
-  const changeGranularity = (g: Granularity) => {
-    setGranularity(g);
-    setSelectedKey(null);
-  };
-
   let body;
   if (meta.error) {
-    body = <ErrorState title="无法读取指标定义" message={describeError(meta.error)} onRetry={() => void meta.refetch()} />;
+    body = <ErrorState title="无法读取指标定义" message={describeError(meta.error)} onRetry={meta.refetch} />;
   } else if (trendError) {
-    body = <ErrorState title="数据查询失败" message={describeError(trendError)} onRetry={() => void trend.refetch()} />;
+    body = <ErrorState title="数据查询失败" message={describeError(trendError)} onRetry={refetchTrend} />;
   } else if (empty) {
     body = <EmptyState />;
   } else if (metaLoading || trendLoading || !cards || !trendInputs || !selected) {
@@ -172,27 +149,8 @@ export function Leadership({ session }: { session: Session }) {
   }
 
   return (
-    <div className="app">
-      <Header regionName={session.regionName} sample={sample} periodText={selected ? periodLabel(selected) : null} />
-      {sample && (
-        <div className="sample-banner" role="note">
-          当前显示的是<strong>示例数据</strong>（系统生成，仅供演示），不代表真实情况。
-        </div>
-      )}
-      <main className="content">
-        <div className="toolbar">
-          <PeriodPicker
-            granularity={granularity}
-            onGranularityChange={changeGranularity}
-            periods={periods}
-            selected={selected}
-            onPeriodChange={setSelectedKey}
-            loading={trendLoading}
-          />
-        </div>
-        {body}
-      </main>
-      <footer className="app-footer">指标口径以各指标 ⓘ 说明为准；环比为与上一统计期比较，同比为与上年同期比较。</footer>
-    </div>
+    <PageShell session={session} navigation={navigation} sample={sample}>
+      {body}
+    </PageShell>
   );
 }
