@@ -25,7 +25,8 @@ export async function buildApp({ config, pool, layer, logger = false }: AppDeps)
   if (!config.isProduction) await app.register(devTokenPlugin, { pool, apiSecret: config.apiSecret });
 
   if (existsSync(path.join(DASHBOARD_DIR, 'index.html'))) {
-    await app.register(fastifyStatic, { root: DASHBOARD_DIR, wildcard: false });
+    // wildcard: files are looked up per request, so a rebuilt dashboard is served without a restart
+    await app.register(fastifyStatic, { root: DASHBOARD_DIR, wildcard: true });
     // client-side routes fall back to the dashboard's entry page
     app.setNotFoundHandler((request, reply) => {
       if (request.method === 'GET' && !request.url.startsWith('/cubejs-api/') && !request.url.startsWith('/api/')) {

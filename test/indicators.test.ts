@@ -146,6 +146,27 @@ describe('the API behaves as Cube does', () => {
     expect(body.results[0].annotation.measures['indicators.low_income_persons'].shortTitle).toBe('低收入人口数');
   });
 
+  it('counts every row in total, not only the page limit and offset select', async () => {
+    const { status, body } = await platform.load({ measures: ['indicators.low_income_persons'], timeDimensions: [{ dimension: 'indicators.month', granularity: 'month' }], limit: 1, offset: 1, total: true }, admin);
+    expect(status).toBe(200);
+    expect(body.data).toHaveLength(1);
+    expect(Number(body.data[0]['indicators.low_income_persons'])).toBe(6);
+    expect(body.total).toBe(3);
+  });
+
+  it('serves the dashboard and falls back to it for client-side routes', async () => {
+    const { DASHBOARD_DIR } = await import('../server/app.ts');
+    const { existsSync } = await import('node:fs');
+    if (!existsSync(`${DASHBOARD_DIR}/index.html`)) throw new Error('dist/dashboard is not built: run vite build (npm test does)');
+    for (const url of ['/', '/living', '/integrity?role=inspector']) {
+      const res = await platform.app.inject({ url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type']).toContain('text/html');
+    }
+    const missing = await platform.app.inject({ url: '/api/nope' });
+    expect(missing.statusCode).toBe(404);
+  });
+
   it('lists every headline indicator with Chinese titles in /meta', async () => {
     const res = await platform.app.inject({ url: '/cubejs-api/v1/meta', headers: { authorization: admin } });
     const view = res.json().cubes.find((c: { name: string }) => c.name === 'indicators');

@@ -152,11 +152,16 @@ export class SemanticLayer {
 
   async load(query: CubeQuery, ctx: SecurityContext): Promise<LoadResult> {
     const { sql, params, sqlQuery } = await this.plan(query, ctx);
+    // the total counts every row of the query, not the page that limit/offset select
+    const totalOf = async () => {
+      const whole = await this.plan({ ...query, limit: undefined, offset: undefined }, ctx);
+      return this.pool.query<{ n: string }>({ text: `select count(*) as n from (${whole.sql}) as q`, values: whole.params });
+    };
     const aliases = sqlQuery.aliasNameToMember as Record<string, string>;
     const [result, lastRefreshTime, total] = await Promise.all([
       this.pool.query({ text: sql, values: params }),
       this.lastRefreshTime(),
-      query.total ? this.pool.query<{ n: string }>({ text: `select count(*) as n from (${sql}) as q`, values: params }) : null,
+      query.total ? totalOf() : null,
     ]);
     const data = result.rows.map((row: Record<string, unknown>) => {
       const out: Record<string, unknown> = {};
