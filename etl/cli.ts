@@ -68,6 +68,20 @@ program
     }
   });
 
+program
+  .command('build')
+  .description('不导入文件，重新运行数据模型与数据测试并刷新汇总表（例如模型更新之后）')
+  .action(async () => {
+    const config = readConfig();
+    const warehouse = await openWarehouse(config, (m) => console.error(m));
+    try {
+      const report = await runLoad(warehouse.pool, [], { runBy: config.etlRunBy, rebuildModels: true, log: (m) => console.error(m) });
+      printLoadSummary(report);
+    } finally {
+      await warehouse.close();
+    }
+  });
+
 const batchNumber = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('批次号应为正整数');

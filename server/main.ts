@@ -7,6 +7,8 @@ import { SemanticLayer } from '../cube/api/semantic-layer.ts';
 import { openWarehouse } from '../warehouse/connect.ts';
 import { buildApp } from './app.ts';
 import { loadDemoCity, warehouseIsEmpty } from './demo-data.ts';
+import { runLoad } from '../etl/load/batch.ts';
+import { modelFingerprint, modelsOutOfDate } from '../etl/load/model-fingerprint.ts';
 
 const log = (msg: string) => console.log(`[${new Date().toLocaleTimeString('zh-CN', { hour12: false })}] ${msg}`);
 
@@ -40,6 +42,10 @@ async function main(): Promise<void> {
 
   try {
     if (await warehouseIsEmpty(warehouse.pool)) await loadDemoCity(warehouse.pool, config, log);
+    else if (await modelsOutOfDate(warehouse.pool, await modelFingerprint())) {
+      log('数据模型已更新：重建数据集市与汇总表…');
+      await runLoad(warehouse.pool, [], { runBy: 'npm start（模型更新）', rebuildModels: true, log });
+    }
     const model = await compileModel();
     await buildMissingRollups(warehouse.pool, model);
     const layer = new SemanticLayer(model, warehouse.pool);

@@ -26,6 +26,8 @@ create table if not exists etl.batches (
   rows_rejected bigint not null default 0
 );
 
+alter table etl.batches add column if not exists models_hash text;
+
 create table if not exists etl.batch_files (
   batch_id bigint not null references etl.batches (batch_id),
   file_path text not null,

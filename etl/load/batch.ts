@@ -10,6 +10,7 @@ import { refreshModelRollups, type RollupBuild } from '../../cube/rollups/index.
 import { copyLines, csvLine } from './copy-rows.ts';
 import { ensureHistorySchema } from '../history/schema.ts';
 import { loadFile, type Reject } from './load-file.ts';
+import { modelFingerprint } from './model-fingerprint.ts';
 import { discardPlan, planLoad, type PlannedFile } from './plan.ts';
 
 /** The dbt project root (dbt_project.yml). */
@@ -47,6 +48,8 @@ export interface LoadOptions {
   projectDir?: string;
   /** Rebuild the Cube rollups in the same transaction (default true). */
   refreshRollups?: boolean;
+  /** Build the models even when no file brings new data (after the models changed). */
+  rebuildModels?: boolean;
   onFileStart?: (file: PlannedFile, index: number, total: number) => void;
   onProgress?: (file: PlannedFile, bytes: number) => void;
   log?: (msg: string) => void;
@@ -84,7 +87,7 @@ async function recordFile(client: pg.ClientBase, batchId: number, f: FileReport,
 export async function runLoad(pool: pg.Pool, paths: readonly string[], options: LoadOptions): Promise<LoadReport> {
   const log = options.log ?? (() => {});
   await ensureHistorySchema(pool);
-  const planned = await planLoad(paths);
+  const planned = paths.length === 0 && options.rebuildModels ? [] : await planLoad(paths);
   const client = await pool.connect();
   let batchId: number | null = null;
   try {
@@ -121,13 +124,14 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
       files.push(report);
     }
 
-    const changed = files.some((f) => f.outcome === 'loaded');
+    const changed = options.rebuildModels === true || files.some((f) => f.outcome === 'loaded');
     let modelSeconds = 0;
     if (changed) {
       log('运行数据模型与数据测试…');
       const started = Date.now();
       await runModels(client, { projectDir: options.projectDir ?? DBT_PROJECT_DIR });
       modelSeconds = (Date.now() - started) / 1000;
+      if (!options.projectDir) await client.query(`update etl.batches set models_hash = $2 where batch_id = $1`, [batchId, await modelFingerprint()]);
       await client.query(`notify ${LOADED_CHANNEL}, '${batchId}'`);
     }
     await client.query(
