@@ -25,7 +25,10 @@ async function buildMissingRollups(pool: import('pg').Pool, model: Awaited<Retur
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const warehouse = await openWarehouse(config, log);
+  const warehouse = await openWarehouse(config, log).catch((e: Error) => {
+    log(`无法打开数据仓库：${e.message}`);
+    process.exit(1);
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

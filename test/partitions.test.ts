@@ -73,6 +73,8 @@ describe('partitioned monthly facts', () => {
     const client = await db.pool.connect();
     try {
       await client.query(`create table raw.plain_copy as select * from raw.low_income_roster`);
+      // as in an older warehouse, a staging view depends on the table being migrated
+      await client.query(`create or replace view staging.stg_probe as select * from raw.plain_copy`);
       await client.query(`drop table raw.low_income_roster cascade`);
       await client.query(`alter table raw.plain_copy rename to low_income_roster`);
     } finally {

@@ -113,7 +113,8 @@ async function partitionExistingTable(client: pg.ClientBase, spec: KindSpec): Pr
     await client.query(`create table ${partitionName(spec, v)} partition of raw.${spec.table} for values in ('${v.replace(/'/g, "''")}')`);
   }
   await client.query(`insert into raw.${spec.table} select * from raw.${spec.table}__plain`);
-  await client.query(`drop table raw.${spec.table}__plain`);
+  // views of the models still point at the old table; the next model build recreates them
+  await client.query(`drop table raw.${spec.table}__plain cascade`);
 }
 
 export async function ensureWarehouseSchema(pool: pg.Pool): Promise<void> {
