@@ -87,6 +87,7 @@ export async function prepareData(scale: ScaleName, log: (msg: string) => void):
       },
     });
     generatedSeconds = (performance.now() - started) / 1000;
+    // the generator writes no marker of its own: a run that stopped half-way leaves no bench marker either
     marker = { options, files: summary.files, generatedAt: new Date().toISOString(), generatedSeconds };
     await writeFile(markerPath, JSON.stringify(marker, null, 2) + '\n');
     log(`生成完成：${summary.files.length} 个文件，用时 ${generatedSeconds.toFixed(1)} s`);

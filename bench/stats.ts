@@ -47,8 +47,9 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
 }
 
 /**
- * Runs `fn` `runs` times, or fewer (at least `minRuns`) once `budgetMs` is spent:
- * slow baselines at province scale must not take the benchmark hours.
+ * Runs `fn` `runs` times, or fewer once `budgetMs` is spent (after at least
+ * `minRuns`), or as soon as three budgets are spent: slow baselines at province
+ * scale must not take the benchmark hours.
  */
 export async function repeat(fn: () => Promise<unknown>, runs: number, options: { budgetMs?: number; minRuns?: number } = {}): Promise<number[]> {
   const budget = options.budgetMs ?? Infinity;
@@ -57,7 +58,8 @@ export async function repeat(fn: () => Promise<unknown>, runs: number, options: 
   const started = performance.now();
   for (let i = 0; i < runs; i++) {
     samples.push((await timed(fn)).ms);
-    if (samples.length >= minRuns && performance.now() - started > budget) break;
+    const elapsed = performance.now() - started;
+    if ((samples.length >= minRuns && elapsed > budget) || elapsed > 3 * budget) break;
   }
   return samples;
 }
