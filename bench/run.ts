@@ -36,6 +36,8 @@ interface Options {
 
 /** What the benchmark is doing: named when the process stops before finishing. */
 let stage = '开始';
+/** Set on Ctrl-C: the server is being stopped, and what fails now fails because of it. */
+let interrupted: Promise<void> | null = null;
 
 // A promise that never settles with nothing else pending empties the event loop:
 // node would exit quietly with status 0 in the middle of the benchmark.
@@ -60,12 +62,15 @@ async function main(opts: Options): Promise<void> {
   memory.setPhase('start');
   memory.start();
   const server = await BenchServer.start(log);
-  let interrupted = false;
   process.once('SIGINT', () => {
-    interrupted = true;
-    log('收到 Ctrl-C：停止 PostgreSQL …');
+    log(`收到 Ctrl-C（"${stage}"阶段）：停止 PostgreSQL …`);
+    // connections in use (the load's, a query's) fail as the server stops: expected now
+    process.on('uncaughtException', (e) => {
+      if (!/Connection terminated|terminating connection|ECONNRESET|ECONNREFUSED|not queryable/.test(e.message)) console.error(e);
+    });
     memory.stop();
-    void server.stop().finally(() => process.exit(130));
+    interrupted = server.stop().catch(() => {});
+    void interrupted.finally(() => process.exit(130));
   });
 
   let db: BenchDatabase | null = null;
@@ -144,7 +149,7 @@ async function main(opts: Options): Promise<void> {
     log(`结果已写入 ${files.latest} 和 ${files.dated}`);
   } finally {
     memory.stop();
-    if (!interrupted) {
+    if (interrupted === null) {
       if (db && !opts.keepDb) {
         log(`删除数据库 ${db.name}`);
         await db.drop().catch((e: Error) => log(`删除数据库失败：${e.message}`));
@@ -170,6 +175,11 @@ const program = new Command('bench')
       await main(opts);
       process.exit(0);
     } catch (e) {
+      if (interrupted) {
+        await interrupted;
+        console.error('基准测试已中断，PostgreSQL 已停止');
+        process.exit(130);
+      }
       console.error(`基准测试失败：${(e as Error).stack ?? e}`);
       process.exit(1);
     }

@@ -86,6 +86,11 @@ export class CsvWriter {
   /** Waits until the stream has room again. */
   async drain(): Promise<void> {
     if (!this.needsDrain) return;
+    // 'drain' may already have fired while another writer was awaited
+    if (!this.stream.writableNeedDrain) {
+      this.needsDrain = false;
+      return;
+    }
     await new Promise<void>((resolve, reject) => {
       const onDrain = (): void => {
         this.stream.off('error', onError);

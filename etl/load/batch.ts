@@ -127,6 +127,10 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
     const changed = options.rebuildModels === true || files.some((f) => f.outcome === 'loaded');
     let modelSeconds = 0;
     if (changed) {
+      // Freshly loaded rows have no planner statistics inside this transaction; without them
+      // some models' joins take minutes instead of seconds.
+      const loadedTables = [...new Set(planned.filter((_, i) => files[i]?.outcome === 'loaded').map((f) => `raw.${f.match.spec.table}`))];
+      if (loadedTables.length > 0) await client.query(`analyze ${loadedTables.join(', ')}`);
       log('运行数据模型与数据测试…');
       const started = Date.now();
       await runModels(client, { projectDir: options.projectDir ?? DBT_PROJECT_DIR });
