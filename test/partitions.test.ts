@@ -69,6 +69,32 @@ describe('partitioned monthly facts', () => {
     expect(counts.rows).toEqual([{ part: 'raw.low_income_roster_p20250401', n: 6001 }, { part: 'raw.low_income_roster_p20250501', n: 2 }]);
   });
 
+  it('keeps each payment batch in its own partition, also batches whose names differ only in punctuation', async () => {
+    const id = (n: number) => {
+      const body = `9901011981${String(n).padStart(7, '0')}`;
+      return body + idCheckChar(body);
+    };
+    const header = '发放批次,所属月份,家庭编号,身份证号,救助类别,发放金额,发放日期,发放方式';
+    const payment = (batch: string, n: number, amount: string) => `${batch},2025-03,JT${n},${id(n)},城市低保,${amount},2025-03-06,社会保障卡`;
+    const batches = path.join(dir, 'batches');
+    await mkdir(batches);
+    await writeFile(path.join(batches, 'payments-a.csv'), [header, payment('FF2025-03', 1, '500.00'), payment('FF2025-03', 2, '500.00'), payment('FF202503', 3, '600.00')].join('\n') + '\n');
+    await runLoad(db.pool, [batches], { runBy: 'test' });
+    const payments = await partitionsOf('benefit_payments');
+    const ours = payments.filter((p) => p.startsWith('benefit_payments_bff202503_'));
+    expect(ours).toHaveLength(2);
+    // a newer export of one batch replaces that batch only
+    const newer = path.join(dir, 'batches-v2');
+    await mkdir(newer);
+    await writeFile(path.join(newer, 'payments-b.csv'), [header, payment('FF2025-03', 1, '550.00')].join('\n') + '\n');
+    await runLoad(db.pool, [newer], { runBy: 'test' });
+    const rows = await db.pool.query(`select payment_batch, household_id, amount_yuan::text as amount from raw.benefit_payments where payment_batch in ('FF2025-03', 'FF202503') order by 1, 2`);
+    expect(rows.rows).toEqual([
+      { payment_batch: 'FF2025-03', household_id: 'JT1', amount: '550.00' },
+      { payment_batch: 'FF202503', household_id: 'JT3', amount: '600.00' },
+    ]);
+  });
+
   it('moves the rows of an unpartitioned table of an older warehouse into partitions', async () => {
     const client = await db.pool.connect();
     try {

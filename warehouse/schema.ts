@@ -85,21 +85,17 @@ function rawTableDdl(spec: KindSpec): string {
     ...LINEAGE_COLUMNS.map((c) => `${c.column} ${c.type}`),
   ];
   const addColumns = columns.map((c) => `alter table ${table} add column if not exists ${c};`).join('\n');
-  if (spec.partitioned && spec.replace.by === 'partition') {
-    // one partition per month (or snapshot date), created by the loader
+  if (spec.replace.by === 'partition') {
+    // one partition per month, snapshot date or payment batch, created by the loader
     return `create table if not exists ${table} (${columns.join(', ')}) partition by list (${spec.replace.column});\n${addColumns}`;
   }
-  // The index follows the replace rule; a rule that changed drops the old index.
-  const index =
-    spec.replace.by === 'partition'
-      ? `drop index if exists raw.${spec.table}_key; create index if not exists ${spec.table}_partition on ${table} (${spec.replace.column});`
-      : `drop index if exists raw.${spec.table}_partition; create unique index if not exists ${spec.table}_key on ${table} (${spec.replace.columns.join(', ')});`;
+  const index = `create unique index if not exists ${spec.table}_key on ${table} (${spec.replace.columns.join(', ')});`;
   return `create table if not exists ${table} (${columns.join(', ')});\n${addColumns}\n${index}`;
 }
 
-/** A warehouse made before monthly facts were partitioned gets its rows moved into partitions. */
+/** A warehouse made before a kind was partitioned gets its rows moved into partitions. */
 async function partitionExistingTable(client: pg.ClientBase, spec: KindSpec): Promise<void> {
-  if (!spec.partitioned || spec.replace.by !== 'partition') return;
+  if (spec.replace.by !== 'partition') return;
   const kind = await client.query<{ relkind: string }>(
     `select c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'raw' and c.relname = $1`,
     [spec.table],

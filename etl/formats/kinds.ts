@@ -22,7 +22,8 @@ export interface ColumnSpec {
 /**
  * How rows of a new export replace what is loaded:
  * - `partition`: the export is a full snapshot of each value of `column` it
- *   contains (a month, a data date); those partitions are replaced whole.
+ *   contains (a month, a data date, a payment batch); those partitions are
+ *   replaced whole. The raw table is list-partitioned by `column`.
  * - `key`: rows are identified by `columns`; a new row replaces the old one.
  */
 export type ReplaceRule = { by: 'partition'; column: string } | { by: 'key'; columns: readonly string[] };
@@ -38,8 +39,6 @@ export interface KindSpec {
   replace: ReplaceRule;
   /** Load order: regions first so every other kind can check its region codes. */
   order: number;
-  /** The raw table is list-partitioned by the replace column (monthly facts). */
-  partitioned?: boolean;
   /** Columns whose header is required but whose value may be empty in some rows. */
   optionalValues?: readonly string[];
   rowRules?: readonly RowRule[];
@@ -112,7 +111,7 @@ export const KINDS: readonly KindSpec[] = [
     ],
   },
   {
-    kind: 3, title: '低保特困在册人员', table: 'basic_living_roster', order: 3, partitioned: true,
+    kind: 3, title: '低保特困在册人员', table: 'basic_living_roster', order: 3,
     replace: { by: 'partition', column: 'stat_month' },
     rowRules: [
       emptyWhen('care_mode', '供养方式', (r) => r.category === '城市低保' || r.category === '农村低保', '供养方式仅适用于特困人员'),
@@ -133,7 +132,7 @@ export const KINDS: readonly KindSpec[] = [
     ],
   },
   {
-    kind: 4, title: '低收入人口监测名单', table: 'low_income_roster', order: 3, partitioned: true,
+    kind: 4, title: '低收入人口监测名单', table: 'low_income_roster', order: 3,
     replace: { by: 'partition', column: 'stat_month' },
     columns: [
       req('统计月份', 'stat_month', month),
@@ -221,7 +220,7 @@ export const KINDS: readonly KindSpec[] = [
     ],
   },
   {
-    kind: 9, title: '脱贫人口和防返贫监测对象', table: 'alleviated_persons', order: 3, partitioned: true,
+    kind: 9, title: '脱贫人口和防返贫监测对象', table: 'alleviated_persons', order: 3,
     replace: { by: 'partition', column: 'snapshot_on' },
     columns: [
       req('数据日期', 'snapshot_on', date),

@@ -24,7 +24,7 @@ function formatDate(date: Date): string {
 }
 
 /** Exports repeat the same few hundred dates and months millions of times: parse each text once. */
-function memoised(parse: (text: string) => Parsed): (text: string) => Parsed {
+export function memoised(parse: (text: string) => Parsed): (text: string) => Parsed {
   const cache = new Map<string, Parsed>();
   return (text) => {
     let r = cache.get(text);

@@ -12,11 +12,15 @@ import { ensureHistorySchema } from '../history/schema.ts';
 import { loadFile, type Reject } from './load-file.ts';
 import { modelFingerprint } from './model-fingerprint.ts';
 import { discardPlan, planLoad, type PlannedFile } from './plan.ts';
+import { PreparerPool, type PreparedFile } from './prepare/pool.ts';
+import type { PrepareJob } from './prepare/prepare.ts';
 
 /** The dbt project root (dbt_project.yml). */
 export const DBT_PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Session advisory lock held by the one load in progress. */
 export const LOAD_LOCK = 7_310_002;
+/** File i + 1 is prepared while file i is COPYed. */
+const PREPARING_THREADS = 2;
 /** Sent on commit; the server listens to refresh what it derives from the warehouse. */
 export const LOADED_CHANNEL = 'warehouse_loaded';
 
@@ -66,9 +70,22 @@ async function alreadyLoaded(client: pg.ClientBase, sha256: string): Promise<num
   return r.rows[0] ? Number(r.rows[0].batch_id) : null;
 }
 
-async function regionCodes(client: pg.ClientBase): Promise<Set<string>> {
+async function regionCodes(client: pg.ClientBase): Promise<string[]> {
   const r = await client.query<{ region_code: string }>('select region_code from raw.regions');
-  return new Set(r.rows.map((x) => x.region_code));
+  return r.rows.map((x) => x.region_code);
+}
+
+function prepareJob(file: PlannedFile, batchId: number, regionCodes: string[] | null): PrepareJob {
+  return {
+    path: file.path,
+    name: file.name,
+    kind: file.match.spec.kind,
+    isCorrection: file.isCorrection,
+    positions: [...file.match.positions],
+    extraHeaders: file.match.extraHeaders,
+    batchId,
+    regionCodes,
+  };
 }
 
 async function recordFile(client: pg.ClientBase, batchId: number, f: FileReport, file: PlannedFile): Promise<void> {
@@ -87,7 +104,13 @@ async function recordFile(client: pg.ClientBase, batchId: number, f: FileReport,
 export async function runLoad(pool: pg.Pool, paths: readonly string[], options: LoadOptions): Promise<LoadReport> {
   const log = options.log ?? (() => {});
   await ensureHistorySchema(pool);
-  const planned = paths.length === 0 && options.rebuildModels ? [] : await planLoad(paths);
+  const preparers = new PreparerPool(PREPARING_THREADS);
+  // the threads start (load their code) while the files are planned
+  if (paths.length > 0) preparers.start();
+  const planned = paths.length === 0 && options.rebuildModels ? [] : await planLoad(paths).catch(async (e: unknown) => {
+    await preparers.close();
+    throw e;
+  });
   const client = await pool.connect();
   let batchId: number | null = null;
   try {
@@ -102,20 +125,38 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
     batchId = Number(created.rows[0]!.batch_id);
 
     await client.query('begin');
+    const previous: (number | null)[] = [];
+    for (const file of planned) previous.push(await alreadyLoaded(client, file.sha256));
     const files: FileReport[] = [];
-    let codes: Set<string> | null = null;
+    let codes: string[] | null = null;
+    // While file i is COPYed, file i + 1 is prepared on the other thread; a file
+    // after a regions file waits, as it is checked against the loaded regions.
+    const preparing = new Map<number, PreparedFile>();
+    const prepare = (i: number): PreparedFile => {
+      let prepared = preparing.get(i);
+      if (!prepared) {
+        const file = planned[i]!;
+        prepared = preparers.prepare(prepareJob(file, batchId!, file.match.spec.table === 'regions' ? null : codes));
+        preparing.set(i, prepared);
+      }
+      return prepared;
+    };
+    const nextToLoad = (i: number) => planned.findIndex((_, j) => j > i && previous[j] === null);
     for (const [i, file] of planned.entries()) {
       options.onFileStart?.(file, i, planned.length);
       const spec = file.match.spec;
       const base = { path: file.origin ?? file.path, name: file.name, kind: spec.kind, kindTitle: spec.title };
-      const previous = await alreadyLoaded(client, file.sha256);
       let report: FileReport;
-      if (previous !== null) {
-        report = { ...base, format: '', outcome: 'skipped', note: `内容与批次 ${previous} 导入的文件相同，跳过`, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rejects: [] };
+      if (previous[i] !== null) {
+        report = { ...base, format: '', outcome: 'skipped', note: `内容与批次 ${previous[i]} 导入的文件相同，跳过`, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rejects: [] };
         options.onProgress?.(file, file.size);
       } else {
         if (spec.table !== 'regions') codes ??= await regionCodes(client);
-        const result = await loadFile(client, file, batchId, { regionCodes: spec.table === 'regions' ? null : codes }, (bytes) => options.onProgress?.(file, bytes));
+        const prepared = prepare(i);
+        const next = nextToLoad(i);
+        if (next >= 0 && spec.table !== 'regions' && planned[next]!.match.spec.table !== 'regions') prepare(next);
+        const result = await loadFile(client, file, prepared, (bytes) => options.onProgress?.(file, bytes));
+        preparing.delete(i);
         if (spec.table === 'regions') codes = null;
         const rowsRejected = new Set(result.rejects.map((r) => r.rowNumber)).size;
         report = { ...base, format: result.format, outcome: 'loaded', note: null, rowsRead: result.rowsRead, rowsLoaded: result.rowsLoaded, rowsRejected, rejects: result.rejects };
@@ -127,12 +168,12 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
     const changed = options.rebuildModels === true || files.some((f) => f.outcome === 'loaded');
     let modelSeconds = 0;
     if (changed) {
+      log('运行数据模型与数据测试…');
+      const started = Date.now();
       // Freshly loaded rows have no planner statistics inside this transaction; without them
       // some models' joins take minutes instead of seconds.
       const loadedTables = [...new Set(planned.filter((_, i) => files[i]?.outcome === 'loaded').map((f) => `raw.${f.match.spec.table}`))];
       if (loadedTables.length > 0) await client.query(`analyze ${loadedTables.join(', ')}`);
-      log('运行数据模型与数据测试…');
-      const started = Date.now();
       await runModels(client, { projectDir: options.projectDir ?? DBT_PROJECT_DIR });
       modelSeconds = (Date.now() - started) / 1000;
       if (!options.projectDir) await client.query(`update etl.batches set models_hash = $2 where batch_id = $1`, [batchId, await modelFingerprint()]);
@@ -156,6 +197,7 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
     }
     throw e;
   } finally {
+    await preparers.close();
     await client.query('select pg_advisory_unlock_all()').catch(() => {});
     client.release();
     await discardPlan(planned);

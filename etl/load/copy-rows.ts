@@ -20,9 +20,14 @@ export function csvLine(values: readonly (string | number | null)[]): string {
   return values.map(csvField).join(',') + '\n';
 }
 
-/** COPYs the lines produced by `lines` into `table (columns)`; returns how many rows were written. */
-export async function copyLines(client: pg.ClientBase, table: string, columns: readonly string[], lines: AsyncIterable<string>): Promise<void> {
+/** COPYs CSV data (chunks of whole lines) into `table (columns)`, with back-pressure. */
+export async function copyChunks(client: pg.ClientBase, table: string, columns: readonly string[], chunks: AsyncIterable<string | Uint8Array>): Promise<void> {
   const sql = `copy ${table} (${columns.join(', ')}) from stdin with (format csv)`;
+  await pipeline(Readable.from(chunks), client.query(copyFrom(sql)));
+}
+
+/** COPYs the lines produced by `lines`, sent in chunks of about CHUNK_BYTES. */
+export async function copyLines(client: pg.ClientBase, table: string, columns: readonly string[], lines: AsyncIterable<string>): Promise<void> {
   async function* chunks() {
     let buffer = '';
     for await (const line of lines) {
@@ -34,5 +39,5 @@ export async function copyLines(client: pg.ClientBase, table: string, columns: r
     }
     if (buffer) yield buffer;
   }
-  await pipeline(Readable.from(chunks()), client.query(copyFrom(sql)));
+  await copyChunks(client, table, columns, chunks());
 }

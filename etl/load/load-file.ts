@@ -1,26 +1,20 @@
-// Loads one export into its raw table inside the caller's transaction:
-// validate every row and COPY the good ones either into a temporary table
-// (checked as a whole, then replacing what the export supersedes) or, for the
-// monthly facts, straight into the month partitions they replace.
+// Loads one prepared export (prepare/prepare.ts: its COPY data and rejects,
+// made on a worker thread) into its raw table inside the caller's transaction:
+// either straight into the month partitions it replaces, or through a temporary
+// table that is checked as a whole and then replaces what the export supersedes.
 import type pg from 'pg';
 import type { KindSpec } from '../formats/kinds.ts';
-import { validateRow, type ValidationContext } from '../formats/validate.ts';
-import { openSourceTable, type SourceRow, type SourceTable } from '../read/index.ts';
 import { LINEAGE_COLUMNS } from '../../warehouse/schema.ts';
-import { copyLines, csvField } from './copy-rows.ts';
+import { applyCorrection } from '../rejects/apply-correction.ts';
+import { stageRowData } from '../rejects/row-data.ts';
+import { copyChunks } from './copy-rows.ts';
 import { replacePartitions } from './partitions.ts';
 import type { PlannedFile } from './plan.ts';
-import { applyCorrection } from '../rejects/apply-correction.ts';
-import { sourceRowData, stageRowData, type RowData } from '../rejects/row-data.ts';
+import type { PreparedFile } from './prepare/pool.ts';
+import { copiesIntoPartitions, type PreparedEvent } from './prepare/prepare.ts';
+import type { Reject } from './prepare/encode.ts';
 
-export interface Reject {
-  rowNumber: number;
-  column: string | null;
-  value: string | null;
-  reason: string;
-  /** The whole original row (header → text), so it can be exported for correction and reloaded. */
-  rowData?: RowData;
-}
+export type { Reject } from './prepare/encode.ts';
 
 export interface FileLoadResult {
   rowsRead: number;
@@ -67,139 +61,63 @@ async function fileLevelRejects(client: pg.ClientBase, spec: KindSpec): Promise<
   return rejects;
 }
 
-async function replaceIntoRaw(client: pg.ClientBase, spec: KindSpec, partitionValues: string[]): Promise<void> {
+/** Keyed kinds: staged rows replace the loaded rows with the same key. */
+async function replaceIntoRaw(client: pg.ClientBase, spec: KindSpec): Promise<void> {
+  if (spec.replace.by !== 'key') throw new Error(`${spec.table} is replaced by partition, not by key`);
   const table = `raw.${spec.table}`;
-  if (spec.replace.by === 'partition' && spec.partitioned) {
-    await replacePartitions(client, spec, partitionValues);
-  } else if (spec.replace.by === 'partition') {
-    const col = spec.replace.column;
-    await client.query(`delete from ${table} where ${col} in (select distinct ${col} from ${STAGE})`);
-  } else {
-    const match = spec.replace.columns.map((c) => `r.${c} = s.${c}`).join(' and ');
-    await client.query(`delete from ${table} r using ${STAGE} s where ${match}`);
-  }
+  const match = spec.replace.columns.map((c) => `r.${c} = s.${c}`).join(' and ');
+  await client.query(`delete from ${table} r using ${STAGE} s where ${match}`);
   await client.query(`insert into ${table} select * from ${STAGE}`);
 }
 
-/** Validates source rows and encodes the good ones as COPY lines, counting as it goes. */
-function rowEncoder(file: PlannedFile, batchId: number, ctx: ValidationContext, rejects: Reject[]) {
-  const spec = file.match.spec;
-  const partitionColumn = spec.replace.by === 'partition' ? spec.replace.column : null;
-  const counts = { read: 0, written: 0 };
-  // batch_id and source_file are the same on every line
-  const lineage = `${batchId},${csvField(file.name)},`;
-  /** The COPY line of a good row and its partition value, or null for a rejected row. */
-  const encode = (row: SourceRow): { line: string; partition: string | null } | null => {
-    counts.read++;
-    const result = validateRow(file.match, row.cells, ctx);
-    if (!result.ok) {
-      const rowData = sourceRowData(file.match.positions, row.cells);
-      for (const e of result.errors) rejects.push({ rowNumber: row.rowNumber, column: e.column, value: e.value, reason: e.reason, rowData });
-      return null;
+type Done = Extract<PreparedEvent, { type: 'done' }>;
+
+/**
+ * Runs the file's events against the database: each `segment` replaces its
+ * partitions, each run of `data` is one COPY into `target`.
+ */
+async function applyEvents(client: pg.ClientBase, spec: KindSpec, target: string, prepared: PreparedFile, onProgress: (bytes: number) => void): Promise<Done> {
+  const events = prepared[Symbol.asyncIterator]();
+  let next = await events.next();
+  async function* dataRun() {
+    while (!next.done && next.value.type === 'data') {
+      yield next.value.data;
+      onProgress(next.value.bytesRead);
+      next = await events.next();
     }
-    counts.written++;
-    let line = '';
-    for (const c of spec.columns) line += csvField(result.values[c.column] ?? null) + ',';
-    const extra = Object.keys(result.extra).length > 0 ? csvField(JSON.stringify(result.extra)) : '';
-    line += lineage + row.rowNumber + ',' + extra + '\n';
-    return { line, partition: partitionColumn ? result.values[partitionColumn]! : null };
-  };
-  return { encode, counts };
+  }
+  while (!next.done) {
+    const event = next.value;
+    if (event.type === 'done') return event;
+    if (event.type === 'segment') {
+      await replacePartitions(client, spec, event.partitions);
+      next = await events.next();
+    } else {
+      await copyChunks(client, target, columnsOf(spec), dataRun());
+    }
+  }
+  throw new Error('准备文件的线程没有报告文件结束');
 }
 
-export async function loadFile(
-  client: pg.ClientBase,
-  file: PlannedFile,
-  batchId: number,
-  ctx: ValidationContext,
-  onProgress: (bytes: number) => void,
-): Promise<FileLoadResult> {
+export async function loadFile(client: pg.ClientBase, file: PlannedFile, prepared: PreparedFile, onProgress: (bytes: number) => void): Promise<FileLoadResult> {
   const spec = file.match.spec;
-  const table = await openSourceTable(file.path);
-  const rejects: Reject[] = [];
-  const { encode, counts } = rowEncoder(file, batchId, ctx, rejects);
-  const direct = spec.partitioned === true && !file.isCorrection;
-  const loaded = direct
-    ? await copyIntoPartitions(client, spec, table, encode, onProgress)
-    : await copyThroughStage(client, file, table, encode, onProgress);
+  let done: Done;
+  let fileRejects: Reject[] = [];
+  if (copiesIntoPartitions(file.match, file.isCorrection)) {
+    done = await applyEvents(client, spec, `raw.${spec.table}`, prepared, onProgress);
+  } else {
+    // Kinds with file-wide checks or keyed replacement (and corrections): COPY
+    // into a temporary table, check, then replace what the export supersedes.
+    await client.query(`drop table if exists ${STAGE}; create temp table load_stage (like raw.${spec.table})`);
+    done = await applyEvents(client, spec, STAGE, prepared, onProgress);
+    fileRejects = await fileLevelRejects(client, spec);
+    await (file.isCorrection ? applyCorrection(client, spec, STAGE) : replaceIntoRaw(client, spec));
+    await client.query(`drop table ${STAGE}`);
+  }
   onProgress(file.size);
-  rejects.push(...loaded.fileRejects);
-  rejects.sort((a, b) => a.rowNumber - b.rowNumber);
-  const rowsLoaded = counts.written - new Set(loaded.fileRejects.map((r) => r.rowNumber)).size;
-  return { rowsRead: counts.read, rowsLoaded, rejects, format: table.format };
+  const rejects = [...done.rejects, ...fileRejects].sort((a, b) => a.rowNumber - b.rowNumber);
+  const rowsLoaded = done.rowsWritten - new Set(fileRejects.map((r) => r.rowNumber)).size;
+  return { rowsRead: done.rowsRead, rowsLoaded, rejects, format: done.format };
 }
-
-type Encode = ReturnType<typeof rowEncoder>['encode'];
 
 const columnsOf = (spec: KindSpec) => [...spec.columns.map((c) => c.column), ...LINEAGE_COLUMNS.map((c) => c.column)];
-
-/**
- * Kinds with file-wide checks or keyed replacement: COPY into a temporary
- * table, check, then replace what the export supersedes.
- */
-async function copyThroughStage(client: pg.ClientBase, file: PlannedFile, table: SourceTable, encode: Encode, onProgress: (bytes: number) => void) {
-  const spec = file.match.spec;
-  await client.query(`drop table if exists ${STAGE}; create temp table load_stage (like raw.${spec.table})`);
-  const partitionValues = new Set<string>();
-  async function* chunks() {
-    for await (const batch of table.batches) {
-      let chunk = '';
-      for (const row of batch) {
-        const encoded = encode(row);
-        if (!encoded) continue;
-        if (encoded.partition !== null) partitionValues.add(encoded.partition);
-        chunk += encoded.line;
-      }
-      if (chunk) yield chunk;
-      onProgress(table.bytesRead());
-    }
-  }
-  await copyLines(client, STAGE, columnsOf(spec), chunks());
-  const fileRejects = await fileLevelRejects(client, spec);
-  await (file.isCorrection ? applyCorrection(client, spec, STAGE) : replaceIntoRaw(client, spec, [...partitionValues]));
-  await client.query(`drop table ${STAGE}`);
-  return { fileRejects };
-}
-
-/**
- * Monthly facts: the partitions of the months the export starts with are
- * replaced first and its rows COPYed straight into them, written once. Rows of
- * a month first seen later in the file wait in memory until the COPY ends, then
- * their partitions are replaced and they follow.
- */
-async function copyIntoPartitions(client: pg.ClientBase, spec: KindSpec, table: SourceTable, encode: Encode, onProgress: (bytes: number) => void) {
-  const batches = table.batches[Symbol.asyncIterator]();
-  const first = await batches.next();
-  const firstRows = first.done ? [] : first.value.map(encode);
-  const ready = new Set(firstRows.flatMap((r) => (r ? [r.partition!] : [])));
-  await replacePartitions(client, spec, [...ready]);
-  const later = new Map<string, string[]>();
-  const route = (encoded: ReturnType<Encode>): string => {
-    if (!encoded) return '';
-    if (ready.has(encoded.partition!)) return encoded.line;
-    const waiting = later.get(encoded.partition!) ?? [];
-    waiting.push(encoded.line);
-    later.set(encoded.partition!, waiting);
-    return '';
-  };
-  async function* chunks() {
-    yield firstRows.map(route).join('');
-    for (;;) {
-      const next = await batches.next();
-      if (next.done) return;
-      let chunk = '';
-      for (const row of next.value) chunk += route(encode(row));
-      if (chunk) yield chunk;
-      onProgress(table.bytesRead());
-    }
-  }
-  await copyLines(client, `raw.${spec.table}`, columnsOf(spec), chunks());
-  if (later.size > 0) {
-    await replacePartitions(client, spec, [...later.keys()]);
-    async function* rest() {
-      for (const lines of later.values()) yield lines.join('');
-    }
-    await copyLines(client, `raw.${spec.table}`, columnsOf(spec), rest());
-  }
-  return { fileRejects: [] as Reject[] };
-}

@@ -55,43 +55,71 @@ async function sha256Of(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+const PLAN_CONCURRENCY = 4;
+
+interface FileOutcome {
+  planned: PlannedFile[];
+  refused: RefusedFile[];
+}
+
+/** `fn` over `items`, at most `limit` at a time; results in the order of `items`. */
+async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await fn(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** One file's kind, size and checksum, or why it is refused (a correction workbook plans as its worksheets). */
+async function planFile(file: string): Promise<FileOutcome> {
+  const outcome: FileOutcome = { planned: [], refused: [] };
+  if (!isSupportedFile(file)) {
+    outcome.refused.push({ path: file, reason: '不支持的文件类型：仅支持 .csv 和 .xlsx' });
+    return outcome;
+  }
+  try {
+    const xlsx = path.extname(file).toLowerCase() === '.xlsx';
+    const opened = await openSourceTable(file).then((t) => ({ table: t, error: null }), (e: unknown) => ({ table: null, error: e }));
+    // A correction workbook: every worksheet is loaded. It is read whole, also when
+    // exceljs' streaming reader fails on it (it does on some multi-sheet workbooks).
+    const correctionWorkbook = xlsx && (opened.table ? isCorrectionHeaders(opened.table.headers) : (await stat(file)).size <= CORRECTION_WORKBOOK_MAX_BYTES);
+    if (correctionWorkbook) {
+      if (opened.table) for await (const _ of opened.table.rows) break;
+      // after a streaming failure this only tries whether it is a correction workbook
+      const sheets = opened.table ? await planCorrectionWorkbook(file) : await planCorrectionWorkbook(file).catch(() => null);
+      if (opened.table && !sheets) throw new Error('无法读取补正工作簿的工作表');
+      if (sheets) {
+        outcome.planned.push(...sheets.planned);
+        outcome.refused.push(...sheets.refused);
+        return outcome;
+      }
+    }
+    if (!opened.table) throw opened.error;
+    const table = opened.table;
+    const isCorrection = isCorrectionHeaders(table.headers);
+    const match = detectKind(table.headers);
+    // release the stream: only the header was needed
+    for await (const _ of table.rows) break;
+    outcome.planned.push({ path: file, name: path.basename(file), size: (await stat(file)).size, sha256: await sha256Of(file), match: isCorrection ? correctionMatch(match) : match, isCorrection });
+  } catch (e) {
+    outcome.refused.push({ path: file, reason: (e as Error).message });
+  }
+  return outcome;
+}
+
 /** Lists the files under `paths` (directories are searched for CSV/XLSX) and detects each one's kind. */
 export async function planLoad(paths: readonly string[]): Promise<PlannedFile[]> {
   const files = [...new Set((await Promise.all(paths.map(expand))).flat().map((f) => path.resolve(f)))].sort();
   const planned: PlannedFile[] = [];
   const refused: RefusedFile[] = [];
-  for (const file of files) {
-    if (!isSupportedFile(file)) {
-      refused.push({ path: file, reason: '不支持的文件类型：仅支持 .csv 和 .xlsx' });
-      continue;
-    }
-    try {
-      const xlsx = path.extname(file).toLowerCase() === '.xlsx';
-      const opened = await openSourceTable(file).then((t) => ({ table: t, error: null }), (e: unknown) => ({ table: null, error: e }));
-      // A correction workbook: every worksheet is loaded. It is read whole, also when
-      // exceljs' streaming reader fails on it (it does on some multi-sheet workbooks).
-      const correctionWorkbook = xlsx && (opened.table ? isCorrectionHeaders(opened.table.headers) : (await stat(file)).size <= CORRECTION_WORKBOOK_MAX_BYTES);
-      if (correctionWorkbook) {
-        if (opened.table) for await (const _ of opened.table.rows) break;
-        // after a streaming failure this only tries whether it is a correction workbook
-        const sheets = opened.table ? await planCorrectionWorkbook(file) : await planCorrectionWorkbook(file).catch(() => null);
-        if (opened.table && !sheets) throw new Error('无法读取补正工作簿的工作表');
-        if (sheets) {
-          planned.push(...sheets.planned);
-          refused.push(...sheets.refused);
-          continue;
-        }
-      }
-      if (!opened.table) throw opened.error;
-      const table = opened.table;
-      const isCorrection = isCorrectionHeaders(table.headers);
-      const match = detectKind(table.headers);
-      // release the stream: only the header was needed
-      for await (const _ of table.rows) break;
-      planned.push({ path: file, name: path.basename(file), size: (await stat(file)).size, sha256: await sha256Of(file), match: isCorrection ? correctionMatch(match) : match, isCorrection });
-    } catch (e) {
-      refused.push({ path: file, reason: (e as Error).message });
-    }
+  // A few files at a time: opening a file and hashing it is mostly waiting for the disk.
+  const outcomes = await mapWithConcurrency(files, PLAN_CONCURRENCY, planFile);
+  for (const outcome of outcomes) {
+    planned.push(...outcome.planned);
+    refused.push(...outcome.refused);
   }
   if (refused.length > 0 || planned.length === 0) await discardPlan(planned);
   if (refused.length > 0) throw new LoadRefusedError(refused);

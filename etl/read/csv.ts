@@ -1,5 +1,5 @@
 // Streams a CSV export (UTF-8 with or without BOM, or GBK as Excel in China
-// saves it) with papaparse, pausing the parser while the loader catches up.
+// saves it) through papaparse's parser, one chunk of text at a time.
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -8,8 +8,6 @@ import Papa from 'papaparse';
 import { rowsOf, SourceReadError, type SourceRow, type SourceTable } from './types.ts';
 
 const SNIFF_BYTES = 256 * 1024;
-/** Rows parsed ahead of the loader before the parser pauses. */
-const BATCH_ROWS = 4096;
 
 /** UTF-8 unless the first bytes are not valid UTF-8, in which case GBK (GB18030 decodes GBK and more). */
 export async function sniffEncoding(file: string): Promise<'utf8' | 'gb18030'> {
@@ -30,58 +28,43 @@ export async function sniffEncoding(file: string): Promise<'utf8' | 'gb18030'> {
   }
 }
 
-/** Parsed records of a text stream in batches, one array of cells each, with back-pressure. */
-async function* records(text: Readable): AsyncGenerator<string[][]> {
-  let buffer: string[][] = [];
+/** The line ending of a file, from its first chunk of text (as papaparse guesses it). */
+function lineEnding(text: string): '\r\n' | '\n' | '\r' {
+  const lf = text.indexOf('\n');
+  if (lf > 0 && text[lf - 1] === '\r') return '\r\n';
+  if (lf < 0 && text.includes('\r')) return '\r';
+  return '\n';
+}
+
+/**
+ * Parsed records of a text stream, one batch per chunk of text. Papaparse's core
+ * parser is driven chunk by chunk: pulling the next chunk only when the loader
+ * asks for the next batch is the back-pressure, and no callback runs per row.
+ */
+async function* records(text: AsyncIterable<string>): AsyncGenerator<string[][]> {
   let parser: Papa.Parser | null = null;
-  let paused = false;
-  let done = false;
-  let failure: Error | null = null;
-  let wake: (() => void) | null = null;
-  Papa.parse<string[]>(text as unknown as Papa.LocalFile, {
-    step(result, p) {
-      parser = p;
-      buffer.push(result.data);
-      if (buffer.length >= BATCH_ROWS) {
-        paused = true;
-        p.pause();
-        wake?.();
-      }
-    },
-    complete() {
-      done = true;
-      wake?.();
-    },
-    error(e: Error) {
-      failure = e;
-      wake?.();
-    },
-  });
-  for (;;) {
-    if (buffer.length === 0) {
-      if (failure) throw failure;
-      if (done) return;
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = null;
-      continue;
-    }
-    const batch = buffer;
-    buffer = [];
-    yield batch;
-    // resume only a parser we paused: papaparse's resume() polls forever otherwise
-    if (paused) {
-      paused = false;
-      (parser as Papa.Parser | null)?.resume();
-    }
+  let partial = '';
+  for await (const chunk of text) {
+    const input = partial + chunk;
+    parser ??= new Papa.Parser({ delimiter: ',', newline: lineEnding(input) });
+    // ignoreLastRow: the last row may continue in the next chunk; it is kept for then
+    const result = parser.parse(input, 0, true) as Papa.ParseResult<string[]>;
+    partial = input.substring(result.meta.cursor);
+    if (result.data.length > 0) yield result.data;
+  }
+  if (partial !== '') {
+    parser ??= new Papa.Parser({ delimiter: ',', newline: lineEnding(partial) });
+    const result = parser.parse(partial, 0, false) as Papa.ParseResult<string[]>;
+    if (result.data.length > 0) yield result.data;
   }
 }
 
 export async function openCsv(file: string): Promise<SourceTable> {
   const encoding = await sniffEncoding(file);
-  const input = createReadStream(file, { highWaterMark: 1 << 20 });
+  const input = createReadStream(file, { highWaterMark: 64 * 1024 });
   let consumed = 0;
   input.on('data', (chunk) => { consumed += chunk.length; });
-  const text: Readable = encoding === 'utf8' ? input.setEncoding('utf8') : (input.pipe(iconv.decodeStream(encoding)) as unknown as Readable);
+  const text: AsyncIterable<string> = encoding === 'utf8' ? input.setEncoding('utf8') : (input.pipe(iconv.decodeStream(encoding)) as unknown as Readable);
   const iterator = records(text);
 
   let first: string[][] = [];

@@ -10,19 +10,11 @@ import { correctionReplaceRule } from './read-correction.ts';
 
 const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
-async function isPartitionedTable(client: pg.ClientBase, table: string): Promise<boolean> {
-  const r = await client.query<{ relkind: string }>(
-    `select c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'raw' and c.relname = $1`,
-    [table],
-  );
-  return r.rows[0]?.relkind === 'p';
-}
-
 /** Applies the correction rows staged in `stage` to `raw.<spec.table>`. */
 export async function applyCorrection(client: pg.ClientBase, spec: KindSpec, stage: string): Promise<void> {
   const kind = kindByNumber(spec.kind);
   const table = `raw.${kind.table}`;
-  if (kind.replace.by === 'partition' && (await isPartitionedTable(client, kind.table))) {
+  if (kind.replace.by === 'partition') {
     // a corrected row may belong to a month (or date) nothing else was loaded for
     const column = kind.replace.column;
     const values = await client.query<{ v: string }>(`select distinct ${column}::text as v from ${stage} order by 1`);
