@@ -9,15 +9,9 @@ with periods as (
     select * from {{ ref('int_period_months') }}
 ),
 
-regions as (
-    select * from {{ ref('dim_region') }}
-    where region_level in ('city', 'county', 'township')
-),
-
+-- every region paired with each city, county and township it counts in
 ancestors as (
-    select region_code, ancestor_code
-    from {{ ref('int_region_ancestors') }}
-    where ancestor_level in ('city', 'county', 'township')
+    select * from {{ ref('int_rollup_ancestors') }}
 ),
 
 payments as (
@@ -97,14 +91,14 @@ final as (
         rolled_up.snapshot_month,
         rolled_up.months_covered,
         regions.region_code,
-        regions.region_name,
-        regions.region_level,
-        regions.city_code,
-        regions.city_name,
-        regions.county_code,
-        regions.county_name,
-        regions.township_code,
-        regions.township_name,
+        regions.ancestor_name as region_name,
+        regions.ancestor_level as region_level,
+        regions.ancestor_city_code as city_code,
+        regions.ancestor_city_name as city_name,
+        regions.ancestor_county_code as county_code,
+        regions.ancestor_county_name as county_name,
+        regions.ancestor_township_code as township_code,
+        regions.ancestor_township_name as township_name,
         case when rolled_up.category in ('城市低保', '农村低保') then 'dibao' else 'tekun' end as programme,
         case when rolled_up.category in ('城市低保', '农村低保') then '低保' else '特困' end as programme_name,
         case when rolled_up.category in ('城市低保', '城市特困') then 'urban' else 'rural' end as urban_rural,
@@ -116,7 +110,10 @@ final as (
         rolled_up.amount_paid_on_time_yuan,
         rolled_up.person_months
     from rolled_up
-    inner join regions on regions.region_code = rolled_up.region_code
+    -- a region's row paired with itself carries its own name and lineage
+    inner join ancestors as regions
+        on regions.region_code = rolled_up.region_code
+        and regions.distance = 0
 )
 
 select * from final

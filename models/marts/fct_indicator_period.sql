@@ -9,15 +9,15 @@ with months as (
     select * from {{ ref('dim_month') }}
 ),
 
-regions as (
-    select * from {{ ref('dim_region') }}
-    where region_level in ('city', 'county', 'township')
+-- every region paired with each city, county and township it counts in
+ancestors as (
+    select * from {{ ref('int_rollup_ancestors') }}
 ),
 
-ancestors as (
-    select region_code, ancestor_code
-    from {{ ref('int_region_ancestors') }}
-    where ancestor_level in ('city', 'county', 'township')
+-- the rows of the mart: every city, county and township, paired with itself
+regions as (
+    select * from ancestors
+    where distance = 0
 ),
 
 low_income as (
@@ -82,7 +82,7 @@ monthly as (
         months.month_start,
         regions.region_code,
         coalesce(low_income.low_income_persons, 0) as low_income_persons,
-        regions.registered_population,
+        regions.ancestor_registered_population as registered_population,
         coalesce(alleviated_households.alleviated_households, 0) as alleviated_households,
         coalesce(alleviated_households.alleviated_households_assisted, 0) as alleviated_households_assisted,
         coalesce(alleviated_persons.alleviated_persons, 0) as alleviated_persons,
@@ -142,14 +142,14 @@ final as (
         period_bounds.snapshot_month,
         period_bounds.months_covered,
         regions.region_code,
-        regions.region_name,
-        regions.region_level,
-        regions.city_code,
-        regions.city_name,
-        regions.county_code,
-        regions.county_name,
-        regions.township_code,
-        regions.township_name,
+        regions.ancestor_name as region_name,
+        regions.ancestor_level as region_level,
+        regions.ancestor_city_code as city_code,
+        regions.ancestor_city_name as city_name,
+        regions.ancestor_county_code as county_code,
+        regions.ancestor_county_name as county_name,
+        regions.ancestor_township_code as township_code,
+        regions.ancestor_township_name as township_name,
         snapshot.low_income_persons,
         snapshot.registered_population,
         snapshot.alleviated_households,

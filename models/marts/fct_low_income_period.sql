@@ -9,15 +9,9 @@ with periods as (
     where is_snapshot_month
 ),
 
-regions as (
-    select * from {{ ref('dim_region') }}
-    where region_level in ('city', 'county', 'township')
-),
-
+-- every region paired with each city, county and township it counts in
 ancestors as (
-    select region_code, ancestor_code
-    from {{ ref('int_region_ancestors') }}
-    where ancestor_level in ('city', 'county', 'township')
+    select * from {{ ref('int_rollup_ancestors') }}
 ),
 
 persons as (
@@ -105,14 +99,14 @@ final as (
         periods.snapshot_month,
         periods.months_covered,
         regions.region_code,
-        regions.region_name,
-        regions.region_level,
-        regions.city_code,
-        regions.city_name,
-        regions.county_code,
-        regions.county_name,
-        regions.township_code,
-        regions.township_name,
+        regions.ancestor_name as region_name,
+        regions.ancestor_level as region_level,
+        regions.ancestor_city_code as city_code,
+        regions.ancestor_city_name as city_name,
+        regions.ancestor_county_code as county_code,
+        regions.ancestor_county_name as county_name,
+        regions.ancestor_township_code as township_code,
+        regions.ancestor_township_name as township_name,
         monthly.category,
         case monthly.category
             when '特困人员' then 'tekun'
@@ -125,7 +119,10 @@ final as (
         monthly.households
     from periods
     inner join monthly on monthly.month_start = periods.month_start
-    inner join regions on regions.region_code = monthly.region_code
+    -- a region's row paired with itself carries its own name and lineage
+    inner join ancestors as regions
+        on regions.region_code = monthly.region_code
+        and regions.distance = 0
 )
 
 select * from final

@@ -12,14 +12,15 @@ with periods as (
     where is_snapshot_month
 ),
 
+-- the rows of the mart: every city, county and township, paired with itself
 regions as (
-    select * from {{ ref('dim_region') }}
-    where region_level in ('city', 'county', 'township')
+    select * from {{ ref('int_rollup_ancestors') }}
+    where distance = 0
 ),
 
 counties as (
-    select * from {{ ref('dim_region') }}
-    where region_level = 'county'
+    select * from regions
+    where ancestor_level = 'county'
 ),
 
 county_standards as (
@@ -33,8 +34,8 @@ region_counties as (
         counties.region_code as county_code
     from regions
     inner join counties
-        on counties.region_code = regions.county_code
-        or (regions.region_level = 'city' and counties.city_code = regions.region_code)
+        on counties.region_code = regions.ancestor_county_code
+        or (regions.ancestor_level = 'city' and counties.ancestor_city_code = regions.region_code)
 ),
 
 monthly as (
@@ -62,14 +63,14 @@ final as (
         periods.months_covered,
         monthly.in_force_on,
         regions.region_code,
-        regions.region_name,
-        regions.region_level,
-        regions.city_code,
-        regions.city_name,
-        regions.county_code,
-        regions.county_name,
-        regions.township_code,
-        regions.township_name,
+        regions.ancestor_name as region_name,
+        regions.ancestor_level as region_level,
+        regions.ancestor_city_code as city_code,
+        regions.ancestor_city_name as city_name,
+        regions.ancestor_county_code as county_code,
+        regions.ancestor_county_name as county_name,
+        regions.ancestor_township_code as township_code,
+        regions.ancestor_township_name as township_name,
         coalesce(monthly.urban_standard_sum_yuan, 0) as urban_standard_sum_yuan,
         monthly.urban_standard_regions,
         coalesce(monthly.rural_standard_sum_yuan, 0) as rural_standard_sum_yuan,
