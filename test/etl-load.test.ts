@@ -55,6 +55,13 @@ describe('loading exports', () => {
     expect(names.rows[0].person_name).toBe('临救');
     const lineage = await db.pool.query(`select source_file, source_row, batch_id from raw.applications where application_id = 'SQ-1'`);
     expect(lineage.rows[0]).toEqual({ source_file: 'applications.csv', source_row: 2, batch_id: String(report.batchId) });
+    // monthly facts are COPYed straight into their partitions: each row still names its own file
+    const files = await db.pool.query(`select stat_month::text as month, source_file, count(*)::int as n from raw.low_income_roster group by 1, 2 order by 1`);
+    expect(files.rows.map((r) => [r.month, r.source_file])).toEqual([
+      ['2025-01-01', 'low-income-202501.csv'], ['2025-02-01', 'low-income-202502.csv'], ['2025-03-01', 'low-income-202503.csv'],
+    ]);
+    const defaults = await db.pool.query(`select count(*)::int as n from information_schema.columns where table_schema = 'raw' and column_name = 'source_file' and column_default is not null`);
+    expect(defaults.rows[0].n).toBe(0);
   });
 
   it('loading the same directory twice changes nothing', async () => {

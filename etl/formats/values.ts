@@ -105,5 +105,10 @@ export function parseText(cell: CellValue): Parsed {
 }
 
 export function isBlank(cell: CellValue): boolean {
-  return cell === null || (typeof cell === 'string' && cell.trim() === '');
+  if (cell === null) return true;
+  if (typeof cell !== 'string') return false;
+  // Most cells start with a printable character: no need to trim those.
+  const first = cell.charCodeAt(0);
+  if (first > 0x20 && first < 0x7f) return false;
+  return cell.trim() === '';
 }

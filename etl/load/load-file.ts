@@ -4,7 +4,6 @@
 // table that is checked as a whole and then replaces what the export supersedes.
 import type pg from 'pg';
 import type { KindSpec } from '../formats/kinds.ts';
-import { LINEAGE_COLUMNS } from '../../warehouse/schema.ts';
 import { applyCorrection } from '../rejects/apply-correction.ts';
 import { stageRowData } from '../rejects/row-data.ts';
 import { copyChunks } from './copy-rows.ts';
@@ -12,7 +11,7 @@ import { replacePartitions } from './partitions.ts';
 import type { PlannedFile } from './plan.ts';
 import type { PreparedFile } from './prepare/pool.ts';
 import { copiesIntoPartitions, type PreparedEvent } from './prepare/prepare.ts';
-import type { Reject } from './prepare/encode.ts';
+import { COPY_LINEAGE, type Reject } from './prepare/encode.ts';
 
 export type { Reject } from './prepare/encode.ts';
 
@@ -103,12 +102,18 @@ export async function loadFile(client: pg.ClientBase, file: PlannedFile, prepare
   const spec = file.match.spec;
   let done: Done;
   let fileRejects: Reject[] = [];
+  // The file name is the same on every row: the COPY lines leave it out and it
+  // is the column's default while the file is COPYed (dropped again after; the
+  // transaction undoes it too).
+  const sourceFile = `alter column source_file set default ${client.escapeLiteral(file.name)}`;
   if (copiesIntoPartitions(file.match, file.isCorrection)) {
+    await client.query(`alter table raw.${spec.table} ${sourceFile}`);
     done = await applyEvents(client, spec, `raw.${spec.table}`, prepared, onProgress);
+    await client.query(`alter table raw.${spec.table} alter column source_file drop default`);
   } else {
     // Kinds with file-wide checks or keyed replacement (and corrections): COPY
     // into a temporary table, check, then replace what the export supersedes.
-    await client.query(`drop table if exists ${STAGE}; create temp table load_stage (like raw.${spec.table})`);
+    await client.query(`drop table if exists ${STAGE}; create temp table load_stage (like raw.${spec.table}); alter table ${STAGE} ${sourceFile}`);
     done = await applyEvents(client, spec, STAGE, prepared, onProgress);
     fileRejects = await fileLevelRejects(client, spec);
     await (file.isCorrection ? applyCorrection(client, spec, STAGE) : replaceIntoRaw(client, spec));
@@ -120,4 +125,4 @@ export async function loadFile(client: pg.ClientBase, file: PlannedFile, prepare
   return { rowsRead: done.rowsRead, rowsLoaded, rejects, format: done.format };
 }
 
-const columnsOf = (spec: KindSpec) => [...spec.columns.map((c) => c.column), ...LINEAGE_COLUMNS.map((c) => c.column)];
+const columnsOf = (spec: KindSpec) => [...spec.columns.map((c) => c.column), ...COPY_LINEAGE];

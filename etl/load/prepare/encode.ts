@@ -4,7 +4,6 @@ import type { HeaderMatch } from '../../formats/detect.ts';
 import { rowValidator, type ValidationContext } from '../../formats/validate.ts';
 import type { SourceRow } from '../../read/index.ts';
 import { sourceRowData, type RowData } from '../../rejects/row-data.ts';
-import { LINEAGE_COLUMNS } from '../../../warehouse/schema.ts';
 import { csvField } from '../copy-rows.ts';
 
 export interface Reject {
@@ -15,6 +14,9 @@ export interface Reject {
   /** The whole original row (header → text), so it can be exported for correction and reloaded. */
   rowData?: RowData;
 }
+
+/** The lineage columns on each COPY line, after the kind's own columns. */
+export const COPY_LINEAGE = ['batch_id', 'source_row', 'extra'] as const;
 
 export interface RowEncoder {
   /**
@@ -27,7 +29,7 @@ export interface RowEncoder {
   state: { partition: string | null };
 }
 
-export function rowEncoder(match: HeaderMatch, fileName: string, batchId: number, ctx: ValidationContext, rejects: Reject[]): RowEncoder {
+export function rowEncoder(match: HeaderMatch, batchId: number, ctx: ValidationContext, rejects: Reject[]): RowEncoder {
   const spec = match.spec;
   const validator = rowValidator(match, ctx);
   const partitionAt = spec.replace.by === 'partition' ? validator.columns.indexOf(spec.replace.column) : -1;
@@ -39,9 +41,10 @@ export function rowEncoder(match: HeaderMatch, fileName: string, batchId: number
   const values: (string | null)[] = new Array<string | null>(n).fill(null);
   // One reused array of the line's fields, joined once: building the line with
   // += would leave a tree of small strings per row for the garbage collector.
-  const line: string[] = new Array<string>(n + LINEAGE_COLUMNS.length).fill('');
+  // The line ends with the lineage columns of COPY_LINEAGE; source_file, the
+  // same on every row, is the column's default during the file's COPY instead.
+  const line: string[] = new Array<string>(n + COPY_LINEAGE.length).fill('');
   line[n] = String(batchId);
-  line[n + 1] = csvField(fileName);
   const encode = (row: SourceRow): string | null => {
     counts.read++;
     const errors = validator.check(row.cells, values);
@@ -56,8 +59,8 @@ export function rowEncoder(match: HeaderMatch, fileName: string, batchId: number
       line[i] = quote[i] ? csvField(v) : v === null ? '' : v;
     }
     const extra = validator.extra(row.cells);
-    line[n + 2] = String(row.rowNumber);
-    line[n + 3] = extra === null ? '\n' : csvField(JSON.stringify(extra)) + '\n';
+    line[n + 1] = String(row.rowNumber);
+    line[n + 2] = extra === null ? '\n' : csvField(JSON.stringify(extra)) + '\n';
     state.partition = partitionAt >= 0 ? values[partitionAt]! : null;
     return line.join(',');
   };

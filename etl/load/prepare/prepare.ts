@@ -54,7 +54,7 @@ export async function* prepareFile(job: PrepareJob): AsyncGenerator<PreparedEven
   const ctx: ValidationContext = { regionCodes: job.regionCodes ? new Set(job.regionCodes) : null };
   const table = await openSourceTable(job.path);
   const rejects: Reject[] = [];
-  const { encode, counts, state } = rowEncoder(match, job.name, job.batchId, ctx, rejects);
+  const { encode, counts, state } = rowEncoder(match, job.batchId, ctx, rejects);
   const data = (lines: string[]): PreparedEvent => ({ type: 'data', data: utf8.encode(lines.join('')), bytesRead: table.bytesRead() });
 
   if (!copiesIntoPartitions(match, job.isCorrection)) {
