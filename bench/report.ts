@@ -10,6 +10,7 @@ import type { LoadResult } from './load.ts';
 import type { MemorySampler } from './memory.ts';
 import type { PageResult } from './page.ts';
 import type { QueryMeasurement } from './queries.ts';
+import { formatGrowth, growthBetween, readScaleResult, scaleResultFile, type Growth } from './growth.ts';
 import { round } from './stats.ts';
 
 export const TARGETS = {
@@ -80,6 +81,8 @@ export interface BenchResult {
   measured_at: string;
   duration_seconds: number;
   notes: string[];
+  /** For the province slice: each figure against the newest city run (bench/results/city.json). */
+  growth_from_city?: Growth;
 }
 
 export function buildResult(args: {
@@ -140,6 +143,14 @@ export function buildResult(args: {
   };
 }
 
+/** Adds the growth from the newest city run to a larger scale's result. */
+export async function withGrowth(result: BenchResult): Promise<BenchResult> {
+  if (result.scale === 'city') return result;
+  const city = await readScaleResult(RESULTS_DIR, 'city');
+  return city ? { ...result, growth_from_city: growthBetween(city, result) } : result;
+}
+
+/** latest.json, the scale's own file (what a later run of another scale compares with) and a dated copy. */
 export async function writeResult(result: BenchResult): Promise<{ latest: string; dated: string }> {
   await mkdir(RESULTS_DIR, { recursive: true });
   const latest = path.join(RESULTS_DIR, 'latest.json');
@@ -147,6 +158,7 @@ export async function writeResult(result: BenchResult): Promise<{ latest: string
   const dated = path.join(RESULTS_DIR, `${result.scale}-${stamp}.json`);
   await writeFile(latest, JSON.stringify(result, null, 2) + '\n');
   await copyFile(latest, dated);
+  await copyFile(latest, scaleResultFile(RESULTS_DIR, result.scale));
   return { latest, dated };
 }
 
@@ -227,6 +239,10 @@ export function formatSummary(r: BenchResult): string {
     );
   }
   lines.push('  （CPU 秒 ≈ 墙钟秒 × 忙碌的核数；node CPU ≈ 导入墙钟时间说明瓶颈在 node 一侧）');
+  if (r.growth_from_city) {
+    lines.push('');
+    lines.push(...formatGrowth(r.growth_from_city, r.scale));
+  }
   if (r.notes.length > 0) {
     lines.push('');
     lines.push('── 说明 Notes ──');

@@ -12,7 +12,7 @@ import { measureLoad } from './load.ts';
 import { MemorySampler } from './memory.ts';
 import { ensureDashboardBuilt, measurePage, type PageResult } from './page.ts';
 import { cityToken, measureQueries, startGateway, type Gateway } from './queries.ts';
-import { buildResult, describeMachine, formatSummary, writeResult } from './report.ts';
+import { buildResult, describeMachine, formatSummary, withGrowth, writeResult } from './report.ts';
 
 const started = new Date();
 const log = (msg: string) => {
@@ -133,7 +133,7 @@ async function main(opts: Options): Promise<void> {
 
     notes.push('冷查询 = PostgreSQL 重启后（shared_buffers 为空）的第一次执行；操作系统页缓存未清空');
     notes.push('基线 = 手写 SQL 直接查询 raw.* 表（同一数据库、同一服务器），四个指标依次执行的总时间；网关/基线 < 1 表示网关更快');
-    const result = buildResult({
+    const result = await withGrowth(buildResult({
       data,
       floor,
       load,
@@ -143,7 +143,7 @@ async function main(opts: Options): Promise<void> {
       machine: describeMachine(postgres, settings, loadavgStart),
       startedAt: started,
       notes,
-    });
+    }));
     const files = await writeResult(result);
     console.log(formatSummary(result));
     log(`结果已写入 ${files.latest} 和 ${files.dated}`);
