@@ -85,9 +85,7 @@ export async function* prepareFile(job: PrepareJob): AsyncGenerator<PreparedEven
       if (ready.has(partition)) now.push(line);
       else (later.get(partition) ?? later.set(partition, []).get(partition)!).push(line);
     };
-    const lines: string[] = [];
-    for (const [line, partition] of firstLines) route(line, partition, lines);
-    if (lines.length > 0) yield data(lines);
+    if (firstLines.length > 0) yield data(firstLines.map(([line]) => line));
     for (let next = await batches.next(); !next.done; next = await batches.next()) {
       const lines: string[] = [];
       for (const row of next.value) {
