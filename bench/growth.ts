@@ -40,6 +40,7 @@ export function growthBetween(base: BenchResult, current: BenchResult): Growth {
       figure('load.models_seconds', 's', (r) => r.load.models_seconds),
       figure('load.rollups_seconds', 's', (r) => r.load.rollups_seconds),
       figure('load.end_to_end_seconds', 's', (r) => r.load.end_to_end_seconds),
+      figure('monthly.end_to_end_seconds', 's', (r) => r.monthly?.end_to_end_seconds),
       ...queryNames.map((name) => figure(`queries.${name}.p95_ms`, 'ms', query(name))),
       figure('page.complete_ms', 'ms', (r) => r.page.complete_ms),
       figure('memory.node_max_rss_mb', 'MB', (r) => r.memory.node_max_rss_mb),

@@ -73,6 +73,8 @@ export interface BenchResult {
     rollups: LoadResult['rollups'];
     missing_marks: string[];
   };
+  /** The newest month's exports loaded again onto the full warehouse (monthly.ts). */
+  monthly: { month: string; files: number; rows: number; files_seconds: number; models_seconds: number; rollups_seconds: number; end_to_end_seconds: number };
   queries: QueryMeasurement[];
   page: Omit<PageResult, 'loads' | 'cold'> & { loads: PageResult['loads']; cold: PageResult['cold'] };
   memory: ReturnType<MemorySampler['result']>;
@@ -89,6 +91,7 @@ export function buildResult(args: {
   data: BenchData;
   floor: FloorResult;
   load: LoadResult;
+  monthly: LoadResult & { month: string };
   queries: QueryMeasurement[];
   page: PageResult;
   memory: ReturnType<MemorySampler['result']>;
@@ -124,6 +127,15 @@ export function buildResult(args: {
       }),
       rollups: load.rollups,
       missing_marks: load.missing_marks,
+    },
+    monthly: {
+      month: args.monthly.month,
+      files: args.monthly.files,
+      rows: args.monthly.rows_loaded,
+      files_seconds: round(args.monthly.files_seconds, 2),
+      models_seconds: round(args.monthly.models_seconds, 2),
+      rollups_seconds: round(args.monthly.rollups_seconds, 2),
+      end_to_end_seconds: round(args.monthly.end_to_end_seconds, 2),
     },
     queries,
     page,
@@ -194,6 +206,8 @@ export function formatSummary(r: BenchResult): string {
   for (const k of L.by_kind) {
     lines.push(`                    ${String(k.kind).padStart(4)}  ${pad(k.table, 25)}${num(k.rows).padStart(10)}  ${k.seconds.toFixed(2).padStart(8)}  ${(k.floor_seconds?.toFixed(2) ?? '—').padStart(8)}  ${(k.ratio?.toFixed(2) ?? '—').padStart(6)}`);
   }
+  const M = r.monthly;
+  lines.push(`月度导入 monthly（${M.month} 的 ${M.files} 个文件、${num(M.rows)} 行再次导入到完整仓库）：文件 ${M.files_seconds.toFixed(2)} s，模型 ${M.models_seconds.toFixed(2)} s，汇总表 ${M.rollups_seconds.toFixed(2)} s，端到端 ${M.end_to_end_seconds.toFixed(2)} s`);
   lines.push('');
   lines.push(`── 仪表盘查询 Dashboard queries（HTTP，leader 令牌；热查询 ${r.queries[0]?.warm.runs ?? 0} 次；目标 p95 < ${r.targets.query_p95_ms} ms）──`);
   lines.push(`${pad('query', 26)}${'cold'.padStart(10)}${'p50'.padStart(10)}${'p95'.padStart(10)}  ${'基线 p50'.padStart(10)}${'基线 p95'.padStart(10)}${'网关/基线'.padStart(10)}  served from`);

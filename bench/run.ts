@@ -5,11 +5,12 @@
 import os from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { compileModel } from '../cube/compiler.ts';
-import { prepareData, SCALES, warmPageCache, type ScaleName } from './data.ts';
+import { CACHE_DIR, prepareData, SCALES, warmPageCache, type ScaleName } from './data.ts';
 import { BenchServer, type BenchDatabase } from './database.ts';
 import { measureFloor } from './floor.ts';
 import { measureLoad } from './load.ts';
 import { MemorySampler } from './memory.ts';
+import { measureMonthlyLoad } from './monthly.ts';
 import { ensureDashboardBuilt, measurePage, type PageResult } from './page.ts';
 import { cityToken, measureQueries, startGateway, type Gateway } from './queries.ts';
 import { buildResult, describeMachine, formatSummary, withGrowth, writeResult } from './report.ts';
@@ -96,6 +97,12 @@ async function main(opts: Options): Promise<void> {
     log(`项目导入：文件 ${load.files_seconds.toFixed(2)} s，模型 ${load.models_seconds.toFixed(2)} s，汇总表 ${load.rollups_seconds.toFixed(2)} s，端到端 ${load.end_to_end_seconds.toFixed(2)} s`);
     if (load.rows_rejected > 0) notes.push(`项目导入拒绝了 ${load.rows_rejected} 行：生成的数据本应全部有效`);
 
+    stage = '月度导入';
+    memory.setPhase('monthly');
+    log('── 月度导入：最新一个月的导出再次到达 ──');
+    const monthly = await measureMonthlyLoad(db.pool, data, CACHE_DIR, log);
+    log(`月度导入：文件 ${monthly.files_seconds.toFixed(2)} s，模型 ${monthly.models_seconds.toFixed(2)} s，汇总表 ${monthly.rollups_seconds.toFixed(2)} s，端到端 ${monthly.end_to_end_seconds.toFixed(2)} s`);
+
     stage = '仪表盘查询';
     memory.setPhase('queries');
     log(`── 仪表盘查询（冷：每个查询前重启 PostgreSQL；热：${opts.runs} 次）──`);
@@ -137,6 +144,7 @@ async function main(opts: Options): Promise<void> {
       data,
       floor,
       load,
+      monthly,
       queries,
       page,
       memory: memory.result(),
