@@ -2,12 +2,10 @@
 // directory in bench/.cache/pg on a free port, one fresh database per
 // measurement (like test/support/database.ts), and restarts for cold runs.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { startOrReuseEmbedded, type EmbeddedServer } from '../warehouse/embedded.ts';
+import { runningPostmasterPid, startOrReuseEmbedded, type EmbeddedServer } from '../warehouse/embedded.ts';
+import { freePort } from '../warehouse/free-port.ts';
 import { ensureWarehouseSchema } from '../warehouse/schema.ts';
 import '../warehouse/connect.ts'; // the warehouse's type parsers
 import { CACHE_DIR } from './data.ts';
@@ -17,31 +15,8 @@ const DB_PREFIX = 'bench_';
 
 export const PG_DATA_DIR = path.join(CACHE_DIR, 'pg');
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** The pid in postmaster.pid if that process is alive. */
-export async function postmasterPid(): Promise<number | null> {
-  const file = path.join(PG_DATA_DIR, 'postmaster.pid');
-  if (!existsSync(file)) return null;
-  const pid = Number((await readFile(file, 'utf8')).split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return null;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return null;
-  }
-}
+/** The pid of the benchmark's PostgreSQL if it is running. */
+export const postmasterPid = (): Promise<number | null> => runningPostmasterPid(PG_DATA_DIR);
 
 async function waitUntilGone(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

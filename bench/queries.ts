@@ -18,7 +18,8 @@ import { rankingLevelFor } from '../dashboard/src/regions.ts';
 import { availablePeriods, indexByPeriod, type Row } from '../dashboard/src/results.ts';
 import { buildApp } from '../server/app.ts';
 import { BASELINE_INDICATORS, runBaseline, type BaselineRow, type BaselineShape } from './baselines.ts';
-import { type BenchDatabase, type BenchServer, freePort, openPool } from './database.ts';
+import { freePort } from '../warehouse/free-port.ts';
+import { type BenchDatabase, type BenchServer, openPool } from './database.ts';
 import type { MemorySampler } from './memory.ts';
 import { repeat, round, summarize, timed, type Summary } from './stats.ts';
 

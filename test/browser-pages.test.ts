@@ -13,7 +13,7 @@ import { runLoad } from '../etl/load/batch.ts';
 import { DASHBOARD_DIR } from '../server/app.ts';
 import { name as rosterName, writeIntegrityCity } from './fixtures/integrity/integrity-city.ts';
 import { CITY, COUNTY_A, COUNTY_B, VIL_A1, VIL_A2, VIL_B1, pid, writeSmallCity } from './fixtures/small-city.ts';
-import { freePort } from './support/free-port.ts';
+import { freePort } from '../warehouse/free-port.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

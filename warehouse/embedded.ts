@@ -38,8 +38,8 @@ function urlFor(port: number): string {
   return `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`;
 }
 
-/** The pid in postmaster.pid if that process is alive. */
-async function runningPostmasterPid(dataDir: string): Promise<number | null> {
+/** The pid in the data directory's postmaster.pid if that process is alive. */
+export async function runningPostmasterPid(dataDir: string): Promise<number | null> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return null;
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);

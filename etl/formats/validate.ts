@@ -136,7 +136,7 @@ export function rowValidator(match: HeaderMatch, ctx: ValidationContext): RowVal
   };
 }
 
-/** One row on its own (tests, corrections); the loader compiles a validator per file instead. */
+/** One row on its own, its values as a record (how the tests look at the rules); the loader compiles a validator per file. */
 export function validateRow(match: HeaderMatch, cells: readonly CellValue[], ctx: ValidationContext): RowResult {
   const validator = rowValidator(match, ctx);
   const out: (string | null)[] = [];

@@ -13,7 +13,7 @@ import { loadFile, type Reject } from './load-file.ts';
 import { modelFingerprint } from './model-fingerprint.ts';
 import { discardPlan, planLoad, type PlannedFile } from './plan.ts';
 import { PreparerPool, type PreparedFile } from './prepare/pool.ts';
-import type { PrepareJob } from './prepare/prepare.ts';
+import { prepareJob } from './prepare/prepare.ts';
 
 /** The dbt project root (dbt_project.yml). */
 export const DBT_PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -73,19 +73,6 @@ async function alreadyLoaded(client: pg.ClientBase, sha256: string): Promise<num
 async function regionCodes(client: pg.ClientBase): Promise<string[]> {
   const r = await client.query<{ region_code: string }>('select region_code from raw.regions');
   return r.rows.map((x) => x.region_code);
-}
-
-function prepareJob(file: PlannedFile, batchId: number, regionCodes: string[] | null): PrepareJob {
-  return {
-    path: file.path,
-    name: file.name,
-    kind: file.match.spec.kind,
-    isCorrection: file.isCorrection,
-    positions: [...file.match.positions],
-    extraHeaders: file.match.extraHeaders,
-    batchId,
-    regionCodes,
-  };
 }
 
 async function recordFile(client: pg.ClientBase, batchId: number, f: FileReport, file: PlannedFile): Promise<void> {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startOrReuseEmbedded } from '../../warehouse/embedded.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../warehouse/free-port.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -7,6 +7,7 @@ import { kindByNumber } from '../../formats/kinds.ts';
 import type { ValidationContext } from '../../formats/validate.ts';
 import { openSourceTable } from '../../read/index.ts';
 import { correctionReplaceRule } from '../../rejects/read-correction.ts';
+import type { PlannedFile } from '../plan.ts';
 import { rowEncoder, type Reject } from './encode.ts';
 
 /** What a worker needs to prepare a file: plain data, so it can be posted to a thread. */
@@ -34,6 +35,20 @@ export type PreparedEvent =
   | { type: 'segment'; partitions: string[] }
   | { type: 'data'; data: Uint8Array; bytesRead: number }
   | { type: 'done'; rowsRead: number; rowsWritten: number; rejects: Reject[]; format: string };
+
+/** The job of a planned file. */
+export function prepareJob(file: PlannedFile, batchId: number, regionCodes: string[] | null): PrepareJob {
+  return {
+    path: file.path,
+    name: file.name,
+    kind: file.match.spec.kind,
+    isCorrection: file.isCorrection,
+    positions: [...file.match.positions],
+    extraHeaders: file.match.extraHeaders,
+    batchId,
+    regionCodes,
+  };
+}
 
 export function jobMatch(job: PrepareJob): HeaderMatch {
   const kind = kindByNumber(job.kind);

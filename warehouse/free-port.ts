@@ -1,3 +1,4 @@
+// A TCP port nobody listens on now, for a PostgreSQL of its own (tests, benchmark).
 import net from 'node:net';
 
 export function freePort(): Promise<number> {
