@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import { KINDS, type KindSpec, type ValueType } from '../etl/formats/kinds.ts';
 import { refreshCalendar } from './calendar.ts';
+import { ensureAppSchema } from './app-schema.ts';
 import { partitionName } from '../etl/load/partitions.ts';
 
 const SCHEMA_LOCK = 7_310_001;
@@ -124,6 +125,7 @@ export async function ensureWarehouseSchema(pool: pg.Pool): Promise<void> {
       await client.query(rawTableDdl(spec));
     }
     await refreshCalendar(client);
+    await ensureAppSchema(client);
     await client.query('commit');
   } catch (e) {
     await client.query('rollback');

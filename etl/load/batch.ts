@@ -14,6 +14,7 @@ import { modelFingerprint } from './model-fingerprint.ts';
 import { discardPlan, planLoad, type PlannedFile } from './plan.ts';
 import { PreparerPool, type PreparedFile } from './prepare/pool.ts';
 import { prepareJob } from './prepare/prepare.ts';
+import { appendAudit, cliActor } from '../../audit/trail.ts';
 
 /** The dbt project root (dbt_project.yml). */
 export const DBT_PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -175,12 +176,14 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
       log('刷新汇总表（rollups）…');
       rollups = await refreshModelRollups(client, { inTransaction: true });
     }
+    await appendAudit(client, { actor: cliActor(options.runBy), action: 'etl', target: `batch:${batchId}`, detail: loadAuditDetail(files, changed) });
     await client.query('commit');
     return { batchId, files, modelsRun: changed, modelSeconds, rollups };
   } catch (e) {
     await client.query('rollback').catch(() => {});
     if (batchId !== null) {
       await client.query(`update etl.batches set status = 'failed', finished_at = now(), error = $2 where batch_id = $1`, [batchId, (e as Error).message]).catch(() => {});
+      await appendAudit(client, { actor: cliActor(options.runBy), action: 'etl', target: `batch:${batchId}`, detail: { error: (e as Error).message }, outcome: 'failed' }).catch(() => {});
     }
     throw e;
   } finally {
@@ -189,6 +192,13 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
     client.release();
     await discardPlan(planned);
   }
+}
+
+function loadAuditDetail(files: FileReport[], modelsRun: boolean): Record<string, unknown> {
+  return {
+    files: files.map((f) => ({ name: f.name, kind: f.kind, outcome: f.outcome, rowsRead: f.rowsRead, rowsLoaded: f.rowsLoaded, rowsRejected: f.rowsRejected })),
+    modelsRun,
+  };
 }
 
 function sum(files: FileReport[], key: 'rowsRead' | 'rowsLoaded' | 'rowsRejected'): number {
