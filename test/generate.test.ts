@@ -25,6 +25,7 @@ const DOC_HEADERS: Record<number, string[]> = {
   10: ['身份证号', '姓名', '死亡日期', '数据来源'],
   11: ['核对编号', '核对日期', '身份证号', '区划代码', '核对事项', '核对结果'],
   12: ['问题编号', '发现日期', '问题来源', '区划代码', '问题类别', '问题描述', '涉及人数', '涉及金额', '整改期限', '责任单位', '整改状态', '整改完成日期', '回头看日期', '回头看结论'],
+  13: ['干部身份证号', '干部姓名', '工作单位', '职务', '区划代码', '近亲属身份证号', '近亲属姓名', '关系', '备案日期', '数据日期'],
 };
 
 const REQUIRED: Record<number, string[]> = {
@@ -40,6 +41,7 @@ const REQUIRED: Record<number, string[]> = {
   10: ['身份证号', '姓名', '死亡日期', '数据来源'],
   11: ['核对编号', '核对日期', '身份证号', '区划代码', '核对事项', '核对结果'],
   12: ['问题编号', '发现日期', '问题来源', '区划代码', '问题类别', '问题描述', '整改期限', '责任单位', '整改状态'],
+  13: ['干部身份证号', '干部姓名', '工作单位', '职务', '区划代码', '近亲属身份证号', '近亲属姓名', '关系', '数据日期'],
 };
 
 const ENUMS: Record<string, string[]> = {
@@ -72,12 +74,14 @@ const ENUMS: Record<string, string[]> = {
   问题类别: ['不符合条件享受', '应保未保', '资金发放不及时', '审核超时', '档案不规范', '近亲属未备案', '死亡未及时停发', '其他'],
   整改状态: ['待整改', '整改中', '已整改', '已销号'],
   回头看结论: ['通过', '未通过'],
+  关系: ['配偶', '父母', '子女', '兄弟姐妹', '其他'],
 };
-const DATE_COLUMNS = new Set(['生效日期', '纳入日期', '纳入监测日期', '发放日期', '救助日期', '受理日期', '办结日期', '预警日期', '处置日期', '数据日期', '死亡日期', '核对日期', '发现日期', '整改期限', '整改完成日期', '回头看日期']);
+const DATE_COLUMNS = new Set(['生效日期', '纳入日期', '纳入监测日期', '发放日期', '救助日期', '受理日期', '办结日期', '预警日期', '处置日期', '数据日期', '死亡日期', '核对日期', '发现日期', '整改期限', '整改完成日期', '回头看日期', '备案日期']);
 const MONTH_COLUMNS = new Set(['统计月份', '所属月份']);
 const AMOUNT_COLUMNS = new Set(['标准金额', '月救助金额', '发放金额', '救助金额', '涉及金额']);
 const COUNT_COLUMNS = new Set(['户籍人口', '救助人数', '涉及人数']);
 const REGION_COLUMNS = new Set(['区划代码', '上级区划代码']);
+const ID_COLUMNS = new Set(['身份证号', '干部身份证号', '近亲属身份证号']);
 
 /** Parses a date in one of the documented forms into 'YYYY-MM-DD', or undefined when invalid. */
 function parseDate(raw: string): string | undefined {
@@ -173,7 +177,7 @@ function validate(tables: Table[], regionCodes: Set<string>): Problem[] {
           if (required.has(name)) bad();
           return;
         }
-        if (name === '身份证号' && !checkIdNumber(v).ok) bad();
+        if (ID_COLUMNS.has(name) && !checkIdNumber(v).ok) bad();
         else if (REGION_COLUMNS.has(name) && (!/^\d{12}$/.test(v) || !regionCodes.has(v))) bad();
         else if (DATE_COLUMNS.has(name) && !parseDate(v)) bad();
         else if (MONTH_COLUMNS.has(name) && !parseMonth(v)) bad();
@@ -227,11 +231,12 @@ describe('generateCity at a small scale', () => {
     expect(files).toContain('10-死亡人员信息.csv');
     expect(files).toContain('12-整改问题清单.xlsx');
     expect(files).toContain('09-脱贫人口和防返贫监测对象-20240630.csv');
+    for (const d of ['20240430', '20240531', '20240630']) expect(files).toContain(`13-干部近亲属备案-${d}.csv`);
     for (const prefix of ['03-低保特困在册人员', '04-低收入人口监测名单', '05-资金发放明细', '06-临时救助记录', '07-救助申请审核确认', '08-预警信息', '11-家庭经济状况核对']) {
       for (const m of ['202404', '202405', '202406']) expect(files).toContain(`${prefix}-${m}.csv`);
     }
     expect(files).not.toContain('planted-errors.json');
-    expect(new Set(summary.files.map((f) => f.kind))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
+    expect(new Set(summary.files.map((f) => f.kind))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]));
     for (const f of summary.files) {
       const t = tables.find((x) => x.file === path.basename(f.path))!;
       expect(t.rows.length, f.path).toBe(f.rows);
@@ -346,6 +351,56 @@ describe('generateCity at a small scale', () => {
     expect(checked).toBeGreaterThan(5);
     // pending applications have no decision date
     for (const a of apps) expect(a[8] === '办理中').toBe(a[7] === '');
+  });
+
+  it('lists cadres and their close relatives, and plants unfiled relatives on the roster and two near misses', () => {
+    const lists = new Map(tables.filter((t) => t.kind === 13).map((t) => [t.rows[0]![9]!, t]));
+    expect([...lists.keys()].sort()).toEqual(['2024-04-30', '2024-05-31', '2024-06-30']);
+    const rosters = new Map(tables.filter((t) => t.kind === 3).map((t) => [t.rows[0]![0]!, new Map(t.rows.map((r) => [r[2]!, r]))]));
+    const months = [...rosters.keys()].sort();
+    const monthEnd = (m: string) => parseDate(`${m}-${new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5)), 0)).getUTCDate()}`)!;
+    const last = lists.get('2024-06-30')!;
+    const cadres = new Set(last.rows.map((r) => r[0]));
+    // max(6, round(300 × 0.05)) register cadres, plus one for each relative placed on a roster
+    expect(cadres.size).toBeGreaterThanOrEqual(15);
+    expect(cadres.size).toBeLessThan(40);
+    const posts = ['村党支部书记', '村委会主任', '社区党支部书记', '社区居委会主任', '民政经办人员', '乡镇干部'];
+    for (const r of last.rows) expect(posts, r.join()).toContain(r[3]);
+    for (const [listOn, t] of lists) for (const r of t.rows) if (r[8] !== '') expect(r[8]! <= listOn, r.join()).toBe(true);
+
+    // the rule, worked out from the files: on the month's roster, no filing on or before its last day
+    // in the list in force (the list dated on that last day)
+    const findings = new Set<string>();
+    const onRoster = new Set<string>();
+    for (const m of months) {
+      const list = lists.get(monthEnd(m))!;
+      for (const r of list.rows) {
+        if (!rosters.get(m)!.has(r[5]!)) continue;
+        onRoster.add(r[5]!);
+        if (r[8] === '' || r[8]! > monthEnd(m)) findings.add(`${m} ${r[5]}`);
+      }
+    }
+    const relatives = new Set(tables.filter((t) => t.kind === 13).flatMap((t) => t.rows.map((r) => r[5])));
+    expect(onRoster.size / relatives.size).toBeLessThan(0.15);
+    const unfiledPersons = new Set([...findings].map((f) => f.split(' ')[1]));
+    // max(2, round(5 × 0.05)) never filed, plus the relative filed a day late
+    expect(unfiledPersons.size).toBe(3);
+    // filed before inclusion: the filing precedes the roster's 纳入日期
+    const filedEarly = last.rows.filter((r) => r[8] !== '' && [...rosters.values()].some((ro) => ro.has(r[5]!) && r[8]! < ro.get(r[5]!)![9]!));
+    expect(filedEarly.length).toBeGreaterThanOrEqual(2);
+    // near miss: filed on the last day of the first month listed
+    const onMonthEnd = months.filter((m) => lists.get(monthEnd(m))!.rows.some((r) => r[8] === monthEnd(m) && rosters.get(m)!.has(r[5]!)));
+    expect(onMonthEnd).toHaveLength(1);
+    // filed the day after the month's end: a finding in that month, none the month after
+    const dayAfter = months.slice(0, -1).filter((m, i) => {
+      const next = months[i + 1]!;
+      return lists.get(monthEnd(next))!.rows.some((r) => {
+        const d = new Date(`${monthEnd(m)}T00:00:00Z`);
+        d.setUTCDate(d.getUTCDate() + 1);
+        return r[8] === d.toISOString().slice(0, 10) && findings.has(`${m} ${r[5]}`) && !findings.has(`${next} ${r[5]}`) && rosters.get(next)!.has(r[5]!);
+      });
+    });
+    expect(dayAfter).toHaveLength(1);
   });
 
   it('respects the township reserve-fund limit for temporary relief', () => {

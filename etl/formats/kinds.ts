@@ -1,4 +1,4 @@
-// The twelve kinds of source export: their headers, the warehouse column each
+// The thirteen kinds of source export: their headers, the warehouse column each
 // maps to, how each value is checked, and how a later export replaces an
 // earlier one. This is the contract of ../shared/docs/source-exports.md.
 
@@ -79,6 +79,20 @@ export const CARE_LEVELS = ['全自理', '半护理', '全护理'] as const;
 export const LOW_INCOME_CATEGORIES = ['特困人员', '低保对象', '低保边缘人口', '刚性支出困难人口', '其他困难人口'] as const;
 export const DISCOVERY_CHANNELS = ['主动申请', '大数据预警', '入户走访', '部门转介', '热线求助'] as const;
 export const PROACTIVE_CHANNELS = ['大数据预警', '入户走访', '部门转介'] as const;
+export const CADRE_RELATIONS = ['配偶', '父母', '子女', '兄弟姐妹', '其他'] as const;
+
+/** A cadre cannot be filed as his or her own close relative. */
+const differentPersons: RowRule = (row) =>
+  row.relative_id_number !== null && row.relative_id_number === row.cadre_id_number
+    ? { column: '近亲属身份证号', reason: '近亲属身份证号与干部身份证号相同' }
+    : null;
+
+/** A list cannot hold a filing made after the list's own date. */
+const filedByListDate: RowRule = (row) => {
+  const filed = row.filed_on;
+  const listed = row.list_on;
+  return filed && listed && filed > listed ? { column: '备案日期', reason: `备案日期（${filed}）晚于数据日期（${listed}）` } : null;
+};
 
 export const KINDS: readonly KindSpec[] = [
   {
@@ -276,6 +290,26 @@ export const KINDS: readonly KindSpec[] = [
       opt('整改完成日期', 'completed_on', date),
       opt('回头看日期', 'follow_up_on', date),
       opt('回头看结论', 'follow_up_result', oneOf('通过', '未通过')),
+    ],
+  },
+  {
+    // Each list is the whole register on its date (数据日期): a newer list does
+    // not erase an older one, it takes over from its date on, as the alleviated
+    // snapshots do, so a month is checked against the list in force then.
+    kind: 13, title: '干部近亲属备案', table: 'cadre_relatives', order: 3,
+    replace: { by: 'partition', column: 'list_on' },
+    rowRules: [differentPersons, filedByListDate],
+    columns: [
+      req('干部身份证号', 'cadre_id_number', idNumber),
+      req('干部姓名', 'cadre_name', text),
+      req('工作单位', 'work_unit', text),
+      req('职务', 'post', text),
+      req('区划代码', 'region_code', regionCode),
+      req('近亲属身份证号', 'relative_id_number', idNumber),
+      req('近亲属姓名', 'relative_name', text),
+      req('关系', 'relation', oneOf(...CADRE_RELATIONS)),
+      opt('备案日期', 'filed_on', date),
+      req('数据日期', 'list_on', date),
     ],
   },
 ];

@@ -1,6 +1,6 @@
 // Deliberately bad rows (withErrors): one row per rule, spread over several files and kinds.
 import { idCheckChar } from '../formats/id-number';
-import type { Timeline } from './calendar';
+import { daysInMonth, type Timeline } from './calendar';
 import { FILE_NAMES } from './headers';
 import { Rng } from './random';
 import type { Plant } from './writers';
@@ -26,6 +26,10 @@ const wrongCheckChar = (id: string): string => {
   return id.slice(0, 17) + wrong;
 };
 
+/** The register list dated at the end of a month (yyyymm). */
+const cadreList = (yyyymm: string): string =>
+  FILE_NAMES.cadreRelatives(yyyymm + String(daysInMonth(Number(yyyymm.slice(0, 4)), Number(yyyymm.slice(4)))));
+
 const RULES: Rule[] = [
   { file: FILE_NAMES.roster, column: '身份证号', reason: '身份证号校验位错误', rowsAtScale1: 38000, maxRow: 300, mutate: wrongCheckChar },
   { file: FILE_NAMES.lowIncome, column: '身份证号', reason: '身份证号只有17位', rowsAtScale1: 60000, maxRow: 300, mutate: (v) => v.slice(0, 17) },
@@ -36,6 +40,9 @@ const RULES: Rule[] = [
   { file: FILE_NAMES.tempRelief, column: '救助金额', reason: '金额不是数字', rowsAtScale1: 350, maxRow: 8, mutate: () => 'abc' },
   { file: FILE_NAMES.roster, column: '救助类别', reason: '救助类别不在取值范围内', rowsAtScale1: 38000, maxRow: 300, mutate: () => '城市低保户' },
   { file: FILE_NAMES.applications, column: '家庭编号', reason: '必填项为空', rowsAtScale1: 800, maxRow: 10, mutate: () => '' },
+  // appended after the others, so that adding them moved none of the earlier plants
+  { file: cadreList, column: '近亲属身份证号', reason: '近亲属身份证号校验位错误', rowsAtScale1: 1300, maxRow: 60, mutate: wrongCheckChar },
+  { file: cadreList, column: '关系', reason: '关系不在取值范围内', rowsAtScale1: 1300, maxRow: 60, mutate: () => '表兄弟' },
 ];
 
 /** Where to plant each rule: a month's file (different months where possible) and a row number. */

@@ -1,6 +1,6 @@
 // Export kinds, their exact Chinese headers (docs/source-exports.md) and file names.
 
-export type Kind = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12;
+export type Kind = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13;
 
 export const HEADERS: Record<Kind, readonly string[]> = {
   1: ['区划代码', '区划名称', '层级', '上级区划代码', '城乡分类', '户籍人口'],
@@ -15,6 +15,7 @@ export const HEADERS: Record<Kind, readonly string[]> = {
   10: ['身份证号', '姓名', '死亡日期', '数据来源'],
   11: ['核对编号', '核对日期', '身份证号', '区划代码', '核对事项', '核对结果'],
   12: ['问题编号', '发现日期', '问题来源', '区划代码', '问题类别', '问题描述', '涉及人数', '涉及金额', '整改期限', '责任单位', '整改状态', '整改完成日期', '回头看日期', '回头看结论'],
+  13: ['干部身份证号', '干部姓名', '工作单位', '职务', '区划代码', '近亲属身份证号', '近亲属姓名', '关系', '备案日期', '数据日期'],
 };
 
 export const FILE_NAMES = {
@@ -30,5 +31,6 @@ export const FILE_NAMES = {
   deaths: '10-死亡人员信息.csv',
   verifications: (yyyymm: string) => `11-家庭经济状况核对-${yyyymm}.csv`,
   rectification: '12-整改问题清单.xlsx',
+  cadreRelatives: (yyyymmdd: string) => `13-干部近亲属备案-${yyyymmdd}.csv`,
   plantedErrors: 'planted-errors.json',
 } as const;

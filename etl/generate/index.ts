@@ -1,8 +1,9 @@
-// Synthetic data generator: a fictional city (示例市（示例数据）, province code 99) exporting all 12 source kinds.
+// Synthetic data generator: a fictional city (示例市（示例数据）, province code 99) exporting all 13 source kinds.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { plantAnomalies } from './anomalies';
 import { planApplications, type Application } from './applications';
+import { planCadres } from './cadres';
 import { Timeline } from './calendar';
 import type { Context, GeneratedFile } from './context';
 import { deathRecords } from './deaths';
@@ -17,6 +18,7 @@ import { Standards } from './standards';
 import { planTempRelief } from './temp-relief';
 import { monthVerifications } from './verifications';
 import { linkedWarnings, monthWarnings } from './warnings';
+import { writeCadreRelatives } from './write-cadres';
 import { writeApplications, writeTempRelief, writeVerifications, writeWarnings } from './write-events';
 import { writeListsForMonth } from './write-lists';
 import { writeAlleviatedSnapshot, writeDeaths, writeRectification, writeRegions, writeStandards } from './write-static';
@@ -106,6 +108,11 @@ export async function generateCity(options: GenerateOptions): Promise<GenerateSu
   }
   await writeDeaths(ctx, deaths);
   await writeRectification(ctx, rectificationItems(seed, regions, timeline));
+  // Last, so that the persons made for it (cadres and most of their relatives) take ID numbers
+  // after everyone else's: the other files do not change with it.
+  progress('生成干部近亲属备案');
+  const anomalous = new Set([...anomalies.paidAfterDeath, ...anomalies.listedTwice].map((p) => p.id));
+  await writeCadreRelatives(ctx, planCadres(new Rng(seed, 'cadres'), pop, regions, timeline, scale, anomalous));
 
   const plantedPath = path.join(outDir, FILE_NAMES.plantedErrors);
   if (withErrors) await writeFile(plantedPath, JSON.stringify(ctx.planted, null, 2) + '\n', 'utf8');

@@ -38,6 +38,7 @@ export const CORRECTION_IDENTITY: Readonly<Record<string, readonly string[]>> = 
   low_income_roster: ['stat_month', 'id_number'],
   alleviated_persons: ['snapshot_on', 'id_number', 'person_type'],
   benefit_payments: ['payment_batch', 'benefit_month', 'id_number', 'category'],
+  cadre_relatives: ['list_on', 'cadre_id_number', 'relative_id_number'],
 };
 
 export function isCorrectionHeaders(headers: readonly string[]): boolean {
