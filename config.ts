@@ -13,7 +13,12 @@ const envSchema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   CUBEJS_API_SECRET: z.string().min(16).optional(),
   ETL_RUN_BY: z.string().optional(),
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+  DEMO_DATA: z.enum(['true', 'false', '1', '0']).optional(),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180, '审计日志至少保留 180 天').default(180),
 });
+
+const flag = (v: string) => v === 'true' || v === '1';
 
 export interface Config {
   nodeEnv: string;
@@ -25,6 +30,11 @@ export interface Config {
   embeddedPgPort: number;
   apiSecret: string;
   etlRunBy: string;
+  /** Behind a reverse proxy (TLS in front): take the client address from X-Forwarded-For. */
+  trustProxy: boolean;
+  /** Fill an empty warehouse with the synthetic demo city at start (development default). */
+  demoData: boolean;
+  auditRetentionDays: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -48,5 +58,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPgPort: e.EMBEDDED_PG_PORT,
     apiSecret: e.CUBEJS_API_SECRET ?? DEV_SECRET,
     etlRunBy: e.ETL_RUN_BY ?? process.env.USER ?? 'unknown',
+    trustProxy: flag(e.TRUST_PROXY),
+    demoData: e.DEMO_DATA === undefined ? !isProduction : flag(e.DEMO_DATA),
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
   };
 }

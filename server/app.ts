@@ -1,14 +1,20 @@
-// The HTTP server: Cube's REST API, the development token, and the built dashboard.
+// The HTTP server: sign-in and the token check, Cube's REST API, the
+// application's workflows, the development token, and the built dashboard.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
+import { auditPlugin } from '../audit/plugin.ts';
+import { authPlugin } from '../auth/plugin.ts';
 import { cubeApiPlugin } from '../cube/api/plugin.ts';
+import { personsPlugin } from '../cube/api/persons.ts';
 import type { SemanticLayer } from '../cube/api/semantic-layer.ts';
 import { devTokenPlugin } from './dev-token.ts';
+import { healthPlugin } from './health.ts';
 
 export const DASHBOARD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/dashboard');
 
@@ -20,8 +26,29 @@ export interface AppDeps {
 }
 
 export async function buildApp({ config, pool, layer, logger = false }: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger, bodyLimit: 1024 * 1024 });
-  await app.register(cubeApiPlugin, { layer, pool, apiSecret: config.apiSecret });
+  const app = Fastify({ logger, bodyLimit: 1024 * 1024, trustProxy: config.trustProxy });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        // antd and ECharts set inline styles; TLS is terminated in front of the server
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'upgrade-insecure-requests': null,
+      },
+    },
+  });
+  app.setErrorHandler((error, request, reply) => {
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) request.log.error(error);
+    reply.status(status).send({ error: status >= 500 ? '服务器内部错误，请联系管理员查看日志' : (error as Error).message });
+  });
+
+  // first: its hook guards every /api and /cubejs-api route registered after it
+  await app.register(authPlugin, { pool, apiSecret: config.apiSecret });
+  await app.register(healthPlugin, { pool });
+  await app.register(cubeApiPlugin, { layer, pool });
+  await app.register(personsPlugin, { layer, pool });
+  await app.register(auditPlugin, { pool });
   if (!config.isProduction) await app.register(devTokenPlugin, { pool, apiSecret: config.apiSecret });
 
   if (existsSync(path.join(DASHBOARD_DIR, 'index.html'))) {
@@ -32,7 +59,7 @@ export async function buildApp({ config, pool, layer, logger = false }: AppDeps)
       if (request.method === 'GET' && !request.url.startsWith('/cubejs-api/') && !request.url.startsWith('/api/')) {
         return reply.sendFile('index.html');
       }
-      return reply.status(404).send({ error: `未找到：${request.method} ${request.url}` });
+      return reply.status(404).send({ error: `未找到：${request.method} ${request.url.split('?')[0]}` });
     });
   } else {
     app.get('/', async (_req, reply) => reply.status(503).type('text/plain; charset=utf-8').send('仪表盘尚未构建：请运行 npm start（会先执行 vite build）'));

@@ -7,6 +7,7 @@ import { SemanticLayer } from '../cube/api/semantic-layer.ts';
 import { openWarehouse } from '../warehouse/connect.ts';
 import { buildApp } from './app.ts';
 import { loadDemoCity, warehouseIsEmpty } from './demo-data.ts';
+import { noAdministrator } from '../auth/users.ts';
 import { runLoad } from '../etl/load/batch.ts';
 import { modelFingerprint, modelsOutOfDate } from '../etl/load/model-fingerprint.ts';
 
@@ -44,7 +45,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
   try {
-    if (await warehouseIsEmpty(warehouse.pool)) await loadDemoCity(warehouse.pool, config, log);
+    if (await warehouseIsEmpty(warehouse.pool)) {
+      if (config.demoData) await loadDemoCity(warehouse.pool, config, log);
+      else log('数据仓库为空：请用 npm run etl -- load 导入数据（生产环境不生成示例数据）');
+    }
     else if (await modelsOutOfDate(warehouse.pool, await modelFingerprint())) {
       log('数据模型已更新：重建数据集市与汇总表…');
       await runLoad(warehouse.pool, [], { runBy: 'npm start（模型更新）', rebuildModels: true, log });
@@ -55,6 +59,7 @@ async function main(): Promise<void> {
     app = await buildApp({ config, pool: warehouse.pool, layer });
     await app.listen({ port: config.port, host: config.host });
     log(`社会救助数据分析平台已启动：http://localhost:${config.port}`);
+    if (await noAdministrator(warehouse.pool)) log('尚无管理员账号：请运行 npm run users -- add --name NAME --role admin --region CODE --password-stdin');
   } catch (e) {
     log(`启动失败：${(e as Error).message}`);
     await app?.close().catch(() => {});

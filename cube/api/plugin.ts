@@ -1,40 +1,31 @@
-// Cube's REST API (/cubejs-api/v1/load, /meta, /sql) and /readyz as a Fastify plugin.
+// Cube's REST API (/cubejs-api/v1/load, /meta, /sql) as a Fastify plugin. The
+// caller is `request.principal` (auth/plugin.ts checked the token). Person-level
+// members come back masked, and every query naming them is audited.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
-import { parseQuery, QueryError } from './query.ts';
-import { ForbiddenError } from './query-rewrite.ts';
-import { AuthError, verifyToken, type SecurityContext } from './security.ts';
-import type { SemanticLayer } from './semantic-layer.ts';
+import { appendAudit } from '../../audit/trail.ts';
+import { maskRows } from './masking.ts';
+import { membersOf, parseQuery, QueryError, type CubeQuery } from './query.ts';
+import { ForbiddenError, personLevelMembers } from './query-rewrite.ts';
+import type { LoadResult, SemanticLayer } from './semantic-layer.ts';
 
 export interface CubeApiOptions {
   layer: SemanticLayer;
   pool: pg.Pool;
-  apiSecret: string;
 }
 
 type QueryRequest = FastifyRequest<{ Querystring: { query?: string; queryType?: string }; Body: { query?: unknown; queryType?: string } | undefined }>;
 
 function statusOf(e: unknown): number {
-  if (e instanceof AuthError) return 401;
   if (e instanceof ForbiddenError) return 403;
   if (e instanceof QueryError) return 400;
-  return 500;
+  const status = (e as { statusCode?: number }).statusCode;
+  return status && status >= 400 && status < 500 ? status : 500;
 }
 
-export async function cubeApiPlugin(app: FastifyInstance, options: CubeApiOptions): Promise<void> {
-  const { layer, pool, apiSecret } = options;
-
-  app.decorateRequest('securityContext', null);
-  app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/cubejs-api/')) {
-      (request as FastifyRequest & { securityContext: SecurityContext }).securityContext = await verifyToken(request.headers.authorization, apiSecret);
-    }
-  });
-
+export async function cubeApiPlugin(app: FastifyInstance, { layer, pool }: CubeApiOptions): Promise<void> {
   app.setErrorHandler((error, request, reply: FastifyReply) => {
-    const status = statusOf(error) === 500 && (error as { statusCode?: number }).statusCode && (error as { statusCode: number }).statusCode < 500
-      ? (error as { statusCode: number }).statusCode
-      : statusOf(error);
+    const status = statusOf(error);
     if (status >= 500) {
       request.log.error(error);
       if (process.env.DEBUG_API_ERRORS) console.error(error);
@@ -42,16 +33,41 @@ export async function cubeApiPlugin(app: FastifyInstance, options: CubeApiOption
     reply.status(status).send({ error: status >= 500 ? '服务器内部错误，请联系管理员查看日志' : (error as Error).message });
   });
 
-  const contextOf = (request: FastifyRequest) => (request as FastifyRequest & { securityContext: SecurityContext }).securityContext;
   const rawQueryOf = (request: QueryRequest) => (request.method === 'POST' ? request.body?.query : request.query.query);
   const queryTypeOf = (request: QueryRequest) => (request.method === 'POST' ? request.body?.queryType : request.query.queryType);
 
+  /** The person-level members a query names, by view. */
+  const personal = (query: CubeQuery) => {
+    const members = membersOf(query);
+    return [...layer.policies.values()].flatMap((policy) => personLevelMembers(members, policy).map((m) => ({ policy, member: m })));
+  };
+
+  const loadOne = async (request: QueryRequest, query: CubeQuery): Promise<LoadResult> => {
+    const principal = request.principal;
+    const named = personal(query);
+    let result: LoadResult;
+    try {
+      result = await layer.load(query, principal);
+    } catch (e) {
+      if (named.length > 0 && e instanceof ForbiddenError) {
+        await appendAudit(pool, { actor: principal, action: 'query_person_level', target: named.map((n) => n.member).join(','), detail: { query, error: e.message }, outcome: 'denied' });
+      }
+      throw e;
+    }
+    for (const policy of new Set(named.map((n) => n.policy))) {
+      if (policy.restricted) maskRows(policy.name, policy.restricted.masked, result.data);
+    }
+    if (named.length > 0) {
+      await appendAudit(pool, { actor: principal, action: 'query_person_level', target: named.map((n) => n.member).join(','), detail: { query, rows: result.data.length } });
+    }
+    return result;
+  };
+
   const load = async (request: QueryRequest) => {
     const raw = rawQueryOf(request);
-    const ctx = contextOf(request);
     const parsedRaw = typeof raw === 'string' ? safeJson(raw) : raw;
     const queries = (Array.isArray(parsedRaw) ? parsedRaw : [parsedRaw]).map(parseQuery);
-    const results = await Promise.all(queries.map((q) => layer.load(q, ctx)));
+    const results = await Promise.all(queries.map((q) => loadOne(request, q)));
     if (queryTypeOf(request) !== 'multi') {
       if (results.length !== 1) throw new QueryError('多个查询须使用 queryType=multi');
       return results[0];
@@ -60,22 +76,13 @@ export async function cubeApiPlugin(app: FastifyInstance, options: CubeApiOption
     return { queryType, results, pivotQuery: { ...results[0]!.query, queryType } };
   };
 
-  const sql = async (request: QueryRequest) => layer.sql(parseQuery(safeJson(rawQueryOf(request))), contextOf(request));
+  const sql = async (request: QueryRequest) => layer.sql(parseQuery(safeJson(rawQueryOf(request))), request.principal);
 
   app.get('/cubejs-api/v1/load', load);
   app.post('/cubejs-api/v1/load', load);
   app.get('/cubejs-api/v1/sql', sql);
   app.post('/cubejs-api/v1/sql', sql);
   app.get('/cubejs-api/v1/meta', async () => layer.meta());
-
-  app.get('/readyz', async (_request, reply) => {
-    try {
-      await pool.query('select 1');
-      return { health: 'HEALTH' };
-    } catch (e) {
-      return reply.status(503).send({ health: 'DOWN', error: `数据库不可用：${(e as Error).message}` });
-    }
-  });
 }
 
 function safeJson(value: unknown): unknown {

@@ -7,6 +7,8 @@
 // `meta.restricted_members` (see cube/model/views/integrity.yml).
 import { z } from 'zod';
 import { membersOf, QueryError, type CubeQuery, type Filter } from './query.ts';
+import { ROLE_TITLES } from '../../auth/principal.ts';
+import { maskedMembersSchema, type MaskedMembers } from './masking.ts';
 import { LEVEL_ORDER, ROLES, regionScope, type RegionLevel, type SecurityContext } from './security.ts';
 
 const snapshotMetaSchema = z.object({
@@ -24,6 +26,10 @@ const restrictedMembersSchema = z.object({
   /** Short member names only the listed roles may name in a query. */
   members: z.array(z.string().min(1)).min(1),
   roles: z.array(z.enum(ROLES)),
+  /** Person-level members and how the server masks them in every answer. */
+  masked: maskedMembersSchema.default({}),
+  /** The member that names one record, for revealing its masked values. */
+  reveal_key: z.string().min(1).optional(),
 }).strict();
 
 export type RestrictedMembers = z.infer<typeof restrictedMembersSchema>;
@@ -38,9 +44,18 @@ export interface DatasetPolicy {
   restricted: RestrictedMembers | null;
 }
 
+/** The person-level members a query names, if any (each such query is audited). */
+export function personLevelMembers(members: string[], policy: DatasetPolicy): string[] {
+  const restricted = policy.restricted;
+  if (!restricted) return [];
+  const personal = new Set([...restricted.members, ...Object.keys(restricted.masked)]);
+  return members.filter((m) => m.startsWith(`${policy.name}.`) && personal.has(m.slice(policy.name.length + 1)));
+}
+
+export type { MaskedMembers };
+
 export class ForbiddenError extends Error {}
 
-const ROLE_TITLES: Record<SecurityContext['role'], string> = { admin: '管理员', leader: '领导', staff: '工作人员', inspector: '督查人员' };
 
 export function policyFromMeta(name: string, meta: unknown): DatasetPolicy {
   const raw = (meta as { periodic_snapshot?: unknown; region_code_dimension?: string; restricted_members?: unknown } | undefined) ?? {};

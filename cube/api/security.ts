@@ -1,36 +1,24 @@
-// Who is asking: a JWT (HS256) whose payload names a role and a region.
-import { SignJWT, jwtVerify } from 'jose';
-import { z } from 'zod';
+// What a query runs as (role and region), the region codes' structure, and
+// signing service tokens. Verifying tokens is auth/tokens.ts's job.
+import { SignJWT } from 'jose';
+import { ROLES, type Role } from '../../auth/principal.ts';
 
-export const ROLES = ['admin', 'leader', 'staff', 'inspector'] as const;
+export { ROLES };
 
-const payloadSchema = z.object({
-  role: z.enum(ROLES),
-  region: z.string().regex(/^\d{12}$/, '区划代码应为12位数字'),
-});
-
-export type SecurityContext = z.infer<typeof payloadSchema>;
-
-export class AuthError extends Error {}
+/** What the gateway needs of the caller: a role and a 12-digit region code. */
+export interface SecurityContext {
+  role: Role;
+  region: string;
+}
 
 const key = (secret: string) => new TextEncoder().encode(secret);
 
-export async function verifyToken(authorization: string | undefined, secret: string): Promise<SecurityContext> {
-  if (!authorization) throw new AuthError('缺少访问令牌（Authorization 请求头）');
-  const token = authorization.replace(/^Bearer\s+/i, '').trim();
-  let payload: unknown;
-  try {
-    ({ payload } = await jwtVerify(token, key(secret), { algorithms: ['HS256'] }));
-  } catch (e) {
-    throw new AuthError(`访问令牌无效：${(e as Error).message}`);
-  }
-  const parsed = payloadSchema.safeParse(payload);
-  if (!parsed.success) throw new AuthError(`访问令牌内容无效：${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('；')}`);
-  return parsed.data;
-}
-
+/**
+ * A service token (no `sub`): what an integration signs with CUBEJS_API_SECRET,
+ * as it would for Cube. Also the development token and the tests' tokens.
+ */
 export async function signToken(context: SecurityContext, secret: string, expiresIn = '12h'): Promise<string> {
-  return new SignJWT({ ...context }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(expiresIn).sign(key(secret));
+  return new SignJWT({ role: context.role, region: context.region }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(expiresIn).sign(key(secret));
 }
 
 export type RegionLevel = 'city' | 'county' | 'township';
