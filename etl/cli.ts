@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type pg from 'pg';
 import { readConfig } from '../config.ts';
+import { appendAudit, cliActor } from '../audit/trail.ts';
 import { openWarehouse } from '../warehouse/connect.ts';
 import { generateCity } from './generate/index.ts';
 import { runLoad } from './load/batch.ts';
@@ -147,6 +148,8 @@ program
       }
       if (opts.export !== undefined) {
         const summary = await exportRejects(rejects, path.resolve(opts.export));
+        // the workbook holds the rejected rows as exported: names and ID numbers in full
+        await appendAudit(pool, { actor: cliActor(readConfig().etlRunBy), action: 'export', target: `rejects:batch:${rejects.batchId}`, detail: { file: summary.file, rows: summary.sheets.reduce((n, s) => n + s.rows, 0) } });
         if (opts.json) {
           console.log(JSON.stringify(summary, null, 2));
           return;
