@@ -1,4 +1,4 @@
-// The pure parts of the 基本生活救助, 临时救助 and 监测预警 pages: routes, the
+// The pure parts of the 基本生活救助, 临时救助 and 监测预警 pages: the
 // members they name (checked against the compiled Cube model), their queries
 // and the page model (cards, trends, rankings, breakdowns).
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -37,28 +37,8 @@ import type { Period } from '../dashboard/src/period';
 import { buildPeriodQuery, buildViewRankingQuery, buildViewTrendQuery, periodRange } from '../dashboard/src/queries';
 import { rankingLevelFor } from '../dashboard/src/regions';
 import { fillPeriods, indexByPeriod, rowPeriod } from '../dashboard/src/results';
-import { PAGES, pageForPath, pageHref } from '../dashboard/src/routes';
 
 const month = (year: number, index: number): Period => ({ granularity: 'month', year, index });
-
-describe('routes', () => {
-  it('maps paths to the five pages, unknown paths to the leadership page', () => {
-    expect(PAGES.map((p) => p.title)).toEqual(['领导驾驶舱', '基本生活救助', '临时救助', '监测预警', '数据比对']);
-    expect(pageForPath('/').key).toBe('leadership');
-    expect(pageForPath('/living').key).toBe('living');
-    expect(pageForPath('/living/').key).toBe('living');
-    expect(pageForPath('/relief').key).toBe('relief');
-    expect(pageForPath('/monitoring').key).toBe('monitoring');
-    expect(pageForPath('/integrity').key).toBe('integrity');
-    expect(pageForPath('/index.html').key).toBe('leadership');
-    expect(pageForPath('/nowhere').key).toBe('leadership');
-  });
-
-  it('keeps the query string on links', () => {
-    expect(pageHref(pageForPath('/integrity'), '?role=inspector')).toBe('/integrity?role=inspector');
-    expect(pageHref(pageForPath('/'), '')).toBe('/');
-  });
-});
 
 describe('development token role', () => {
   it('reads ?role= from the page and asks the endpoint for it', () => {

@@ -248,3 +248,32 @@ export function pageRangeText(page: number, shown: number, total: number | null,
 export function isRefusal(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 403;
 }
+
+/** Roles that may see a row's full person-level values (the server checks again and audits each reveal). */
+export const REVEAL_ROLES: readonly string[] = ['admin', 'inspector', 'staff'];
+
+export function canReveal(role: string): boolean {
+  return REVEAL_ROLES.includes(role);
+}
+
+export const REVEAL_URL = '/api/persons/reveal';
+
+/** The request that reveals one finding's person. */
+export function revealRequest(findingId: string): { view: 'integrity'; key: string } {
+  return { view: 'integrity', key: findingId };
+}
+
+export interface RevealedPerson {
+  idNumber: string;
+  personName: string;
+  evidence: string;
+}
+
+/** The body of /api/persons/reveal: `{values: {id_number, person_name, evidence}}`. */
+export function parseReveal(body: unknown): RevealedPerson | string {
+  const values = typeof body === 'object' && body !== null ? (body as { values?: unknown }).values : undefined;
+  if (typeof values !== 'object' || values === null) return '服务器返回的内容缺少 values';
+  const v = values as Record<string, unknown>;
+  if (typeof v.id_number !== 'string' || typeof v.person_name !== 'string') return '服务器返回的内容缺少身份证号或姓名';
+  return { idNumber: v.id_number, personName: v.person_name, evidence: text(v.evidence) };
+}

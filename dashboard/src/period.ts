@@ -25,6 +25,13 @@ export const TREND_LENGTH: Record<Granularity, number> = {
   year: 5,
 };
 
+/** The trend charts' window in words (`近 12 个月`). */
+export const TREND_SPAN_TEXT: Record<Granularity, string> = {
+  month: `近 ${TREND_LENGTH.month} 个月`,
+  quarter: `近 ${TREND_LENGTH.quarter} 个季度`,
+  year: `近 ${TREND_LENGTH.year} 年`,
+};
+
 const PERIODS_PER_YEAR: Record<Granularity, number> = { month: 12, quarter: 4, year: 1 };
 
 const pad2 = (n: number) => String(n).padStart(2, '0');

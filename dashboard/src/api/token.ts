@@ -1,21 +1,16 @@
-// Where the dashboard gets its API token. For now the development endpoint;
-// a sign-in flow will replace `fetchDevSession`.
+// Development only: the server's `/api/dev-token?role=` hands out a city-wide
+// token of any role (it does not exist in production). `?role=inspector` in
+// the page's address uses it instead of signing in, to try what each role sees.
 
-export interface Session {
-  token: string;
-  role: string;
-  /** 12-digit region code the token is scoped to. */
-  region: string;
-  regionName: string;
-}
+import { ROLES, type Role, type Session, roleTitle } from './session';
+
+export { ROLE_TITLES, roleTitle } from './session';
 
 export const DEV_TOKEN_URL = '/api/dev-token';
 
 /** Roles the development token endpoint hands out (`?role=`); the server defaults to leader. */
-export const DEV_ROLES = ['admin', 'leader', 'staff', 'inspector'] as const;
-export type DevRole = (typeof DEV_ROLES)[number];
-
-export const ROLE_TITLES: Record<DevRole, string> = { admin: '管理员', leader: '领导', staff: '工作人员', inspector: '督查人员' };
+export const DEV_ROLES = ROLES;
+export type DevRole = Role;
 
 /** The role asked for in the page's query string (`?role=inspector`), if it is one. */
 export function devRoleFromSearch(search: string): DevRole | null {
@@ -27,19 +22,19 @@ export function devTokenUrl(role: DevRole | null): string {
   return role ? `${DEV_TOKEN_URL}?role=${role}` : DEV_TOKEN_URL;
 }
 
-/** `督查人员` for a known role, else the role as given. */
-export function roleTitle(role: string): string {
-  return ROLE_TITLES[role as DevRole] ?? role;
-}
-
 /** Validates the body of `/api/dev-token`; returns a Chinese reason when it is wrong. */
 export function parseSession(body: unknown): Session | string {
   if (typeof body !== 'object' || body === null) return '服务器返回的内容不是 JSON 对象';
   const b = body as Record<string, unknown>;
   if (typeof b.token !== 'string' || b.token === '') return '服务器返回的内容缺少 token';
+  if (!(DEV_ROLES as readonly string[]).includes(b.role as string)) return `服务器返回的角色无效：${String(b.role)}`;
+  const role = b.role as Role;
   return {
     token: b.token,
-    role: typeof b.role === 'string' ? b.role : '',
+    dev: true,
+    name: `dev-${role}`,
+    display: `开发调试（${roleTitle(role)}）`,
+    role,
     region: typeof b.region === 'string' ? b.region : '',
     regionName: typeof b.regionName === 'string' ? b.regionName : '',
   };

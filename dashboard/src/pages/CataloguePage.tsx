@@ -3,7 +3,8 @@
 // Each page is a configuration of catalogue views (src/catalogue.ts).
 
 import { type ReactNode, useEffect, useMemo, useState } from 'react';
-import type { Session } from '../api/token';
+import type { Session } from '../api/session';
+import { useSession } from '../auth/SessionContext';
 import { describeError } from '../api/errors';
 import type { DimensionBreakdownSpec, MeasureBreakdownSpec, MetricSpec, RankingSpec, ViewSpec } from '../catalogue';
 import { BarChart } from '../components/BarChart';
@@ -25,14 +26,12 @@ import {
   buildMetricTrends,
   lookupIn,
 } from '../model';
-import type { Navigation } from '../navigation';
-import { type Period, periodLabel } from '../period';
+import { type Period, TREND_SPAN_TEXT, periodLabel } from '../period';
 import { useSharedPeriod } from '../PeriodContext';
 import { buildPeriodQuery, buildViewRankingQuery, buildViewTrendQuery, levelMembers } from '../queries';
 import { isSampleData, rankingLevelFor, referenceLabelFor } from '../regions';
 import { type RegionRow, firstText, regionRows } from '../results';
 import { seriesColor } from '../theme';
-import { TREND_SPAN_TEXT } from './Leadership';
 
 export interface CataloguePageConfig {
   /** Prefix of the panels' data-testids (`living-breakdown-panel`, …). */
@@ -50,11 +49,12 @@ export interface CataloguePageConfig {
 
 const uniq = (names: readonly string[]) => [...new Set(names)];
 
-export function CataloguePage({ session, navigation, config }: { session: Session; navigation: Navigation; config: CataloguePageConfig }) {
+export function CataloguePage({ config }: { config: CataloguePageConfig }) {
+  const session = useSession();
   // the city name seen in ranking rows tells sample data apart
   const [cityName, setCityName] = useState<string | null>(null);
   return (
-    <PageShell session={session} navigation={navigation} sample={isSampleData(session.regionName, cityName)} footer={config.footer}>
+    <PageShell sample={isSampleData(session.regionName, cityName)} footer={config.footer}>
       <PeriodGate>{(selected) => <CatalogueBody session={session} config={config} selected={selected} onCityName={setCityName} />}</PeriodGate>
     </PageShell>
   );

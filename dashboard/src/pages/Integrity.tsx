@@ -4,7 +4,9 @@
 // with 403, and the page says so instead of showing the table).
 
 import { useMemo, useState } from 'react';
-import type { Session } from '../api/token';
+import { Button } from 'antd';
+import type { Session } from '../api/session';
+import { useApiClient, useSession } from '../auth/SessionContext';
 import { describeError } from '../api/errors';
 import type { BarInput } from '../charts/bars';
 import { BarChart } from '../components/BarChart';
@@ -29,24 +31,27 @@ import {
   buildDrillQuery,
   buildIntegrityTrendQuery,
   buildRegionsQuery,
+  canReveal,
   checkRows,
   drillRows,
   hasSelection,
   isRefusal,
   pageCount,
   pageRangeText,
+  parseReveal,
+  type RevealedPerson,
+  REVEAL_URL,
+  revealRequest,
   regionCountRows,
   selectionTotal,
 } from '../integrity';
 import { useSharedMeta } from '../MetaContext';
 import { buildMetricCards, buildMetricTrends, lookupIn } from '../model';
-import type { Navigation } from '../navigation';
-import { type Period, periodKey, periodLabel } from '../period';
+import { type Period, TREND_SPAN_TEXT, periodKey, periodLabel } from '../period';
 import { useSharedPeriod } from '../PeriodContext';
 import { type RankingLevel, isSampleData, rankingLevelFor } from '../regions';
 import { fillPeriods, indexByPeriod } from '../results';
 import { colors, seriesColor } from '../theme';
-import { TREND_SPAN_TEXT } from './Leadership';
 
 const CARDS = [
   { key: 'integrity_findings', member: INTEGRITY.findings },
@@ -54,11 +59,10 @@ const CARDS = [
   { key: 'integrity_amount', member: INTEGRITY.amount },
 ];
 
-export function Integrity({ session, navigation }: { session: Session; navigation: Navigation }) {
+export default function Integrity() {
+  const session = useSession();
   return (
     <PageShell
-      session={session}
-      navigation={navigation}
       sample={isSampleData(session.regionName)}
       footer="数据比对问题按所属月份统计（发放所属月份、在册月份、办结月份等，见各比对项目说明）；汇总数对所有角色开放，人员明细仅限管理员、督查人员和工作人员查看。"
     >
@@ -194,7 +198,7 @@ function IntegrityBody({ session, selected }: { session: Session; selected: Peri
             ) : !drillResult.rows ? (
               <Loading height={200} />
             ) : (
-              <DrillTable rows={drillResult.rows} page={page} total={total} metaIndex={metaIndex} onPage={setPage} />
+              <DrillTable rows={drillResult.rows} page={page} total={total} metaIndex={metaIndex} onPage={setPage} reveal={canReveal(session.role)} />
             )}
           </section>
         </>
@@ -351,14 +355,18 @@ function DrillTable({
   total,
   metaIndex,
   onPage,
+  reveal,
 }: {
   rows: readonly Record<string, unknown>[];
   page: number;
   total: number | null;
   metaIndex: MetaIndex;
   onPage: (page: number) => void;
+  /** Offer 查看 (the row's unmasked values) to this role. */
+  reveal: boolean;
 }) {
   const parsed = drillRows(rows);
+  const revealed = useRevealed();
   const title = (member: string) => memberMeta(metaIndex, member).title;
   const pages = pageCount(total);
   const hasNext = total != null ? page + 1 < pages : rows.length === DRILL_PAGE_SIZE;
@@ -379,21 +387,44 @@ function DrillTable({
                 <th>{title(INTEGRITY.townshipName)}</th>
                 <th>{title(INTEGRITY.evidence)}</th>
                 <th className="num">{title(INTEGRITY.amount)}</th>
+                {reveal && <th className="nowrap">完整信息</th>}
               </tr>
             </thead>
             <tbody>
-              {parsed.map((r) => (
-                <tr key={r.findingId} data-testid="drill-row">
-                  <td className="nowrap">{r.month}</td>
-                  <td className="nowrap">{r.checkTitle}</td>
-                  <td className="nowrap">{r.personName}</td>
-                  <td className="mono">{r.idNumber}</td>
-                  <td className="nowrap">{r.county}</td>
-                  <td className="nowrap">{r.township}</td>
-                  <td className="evidence">{r.evidence}</td>
-                  <td className="num">{r.amount == null ? '—' : `${formatNumber(r.amount, 2)} ${memberMeta(metaIndex, INTEGRITY.amount).unit}`}</td>
-                </tr>
-              ))}
+              {parsed.map((r) => {
+                const state = revealed.states.get(r.findingId);
+                const shown = state?.status === 'shown' ? state.person : null;
+                return (
+                  <tr key={r.findingId} data-testid="drill-row" className={shown ? 'is-revealed' : undefined}>
+                    <td className="nowrap">{r.month}</td>
+                    <td className="nowrap">{r.checkTitle}</td>
+                    <td className="nowrap" data-testid="drill-person-name">{shown?.personName ?? r.personName}</td>
+                    <td className="mono" data-testid="drill-id-number">{shown?.idNumber ?? r.idNumber}</td>
+                    <td className="nowrap">{r.county}</td>
+                    <td className="nowrap">{r.township}</td>
+                    <td className="evidence">{shown ? shown.evidence : r.evidence}</td>
+                    <td className="num">{r.amount == null ? '—' : `${formatNumber(r.amount, 2)} ${memberMeta(metaIndex, INTEGRITY.amount).unit}`}</td>
+                    {reveal && (
+                      <td className="nowrap">
+                        {shown ? (
+                          <Button size="small" type="link" onClick={() => revealed.hide(r.findingId)} data-testid="drill-hide">
+                            隐藏
+                          </Button>
+                        ) : (
+                          <Button size="small" type="link" loading={state?.status === 'loading'} onClick={() => revealed.show(r.findingId)} data-testid="drill-reveal">
+                            查看
+                          </Button>
+                        )}
+                        {state?.status === 'failed' && (
+                          <span className="reveal-error" role="alert" data-testid="drill-reveal-error">
+                            {state.message}
+                          </span>
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>
@@ -412,4 +443,33 @@ function DrillTable({
       </div>
     </>
   );
+}
+
+type RevealState = { status: 'loading' } | { status: 'shown'; person: RevealedPerson } | { status: 'failed'; message: string };
+
+/**
+ * The rows whose full values were asked for, in this page's memory only: a
+ * reload shows them masked again, and each 查看 is a request the server audits.
+ */
+function useRevealed() {
+  const api = useApiClient();
+  const [states, setStates] = useState<ReadonlyMap<string, RevealState>>(new Map());
+  const set = (id: string, state: RevealState | null) =>
+    setStates((m) => {
+      const next = new Map(m);
+      if (state) next.set(id, state);
+      else next.delete(id);
+      return next;
+    });
+  const show = (id: string) => {
+    set(id, { status: 'loading' });
+    api.post(REVEAL_URL, revealRequest(id)).then(
+      (body) => {
+        const person = parseReveal(body);
+        set(id, typeof person === 'string' ? { status: 'failed', message: person } : { status: 'shown', person });
+      },
+      (error: unknown) => set(id, { status: 'failed', message: describeError(error) }),
+    );
+  };
+  return { states, show, hide: (id: string) => set(id, null) };
 }

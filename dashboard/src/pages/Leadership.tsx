@@ -3,8 +3,8 @@
 import { useMemo } from 'react';
 import type { Query } from '@cubejs-client/core';
 import { useCubeQuery } from '@cubejs-client/react';
-import type { Session } from '../api/token';
 import { describeError } from '../api/errors';
+import { useSession } from '../auth/SessionContext';
 import { IndicatorCard } from '../components/IndicatorCard';
 import { PageShell } from '../components/PageShell';
 import { Panel } from '../components/Panel';
@@ -14,8 +14,7 @@ import { TrendChart } from '../components/TrendChart';
 import { HEADLINE_INDICATORS, QUERY_MEASURES } from '../indicators';
 import { useSharedMeta } from '../MetaContext';
 import { buildCards, buildRankingInputs, buildTrendInputs } from '../model';
-import type { Navigation } from '../navigation';
-import { type Granularity, TREND_LENGTH, periodLabel } from '../period';
+import { TREND_SPAN_TEXT, periodLabel } from '../period';
 import { isFor, useSharedPeriod } from '../PeriodContext';
 import { buildRankingQuery } from '../queries';
 import { CITY_NAME_DIMENSION, isSampleData, rankingLevelFor, referenceLabelFor } from '../regions';
@@ -23,13 +22,8 @@ import { type Row, firstText, regionRows } from '../results';
 
 const NO_QUERY: Query = {};
 
-export const TREND_SPAN_TEXT: Record<Granularity, string> = {
-  month: `近 ${TREND_LENGTH.month} 个月`,
-  quarter: `近 ${TREND_LENGTH.quarter} 个季度`,
-  year: `近 ${TREND_LENGTH.year} 年`,
-};
-
-export function Leadership({ session, navigation }: { session: Session; navigation: Navigation }) {
+export default function Leadership() {
+  const session = useSession();
   // The city trend of the headline indicators is the shared period source.
   const { granularity, byPeriod, periods, selected, error: trendError, loading: trendLoading, refetch: refetchTrend } = useSharedPeriod();
 
@@ -149,7 +143,7 @@ export function Leadership({ session, navigation }: { session: Session; navigati
   }
 
   return (
-    <PageShell session={session} navigation={navigation} sample={sample}>
+    <PageShell sample={sample}>
       {body}
     </PageShell>
   );

@@ -1,9 +1,7 @@
 // 基本生活救助: dibao and tekun recipients, low-income persons by category,
 // benefits paid and standards (views basic_living, low_income, benefits, standards).
 
-import type { Session } from '../api/token';
 import { LIVING_BREAKDOWNS, LIVING_CARDS, LIVING_RANKINGS, LIVING_TRENDS, LIVING_VIEWS } from '../catalogue';
-import type { Navigation } from '../navigation';
 import { type CataloguePageConfig, CataloguePage } from './CataloguePage';
 
 const CONFIG: CataloguePageConfig = {
@@ -17,6 +15,6 @@ const CONFIG: CataloguePageConfig = {
   footer: '在册人数取统计期末月名单；发放金额、按时发放率按所属月份在统计期内累计；低保标准取统计期最后一天执行的标准，市级为区县平均。环比为与上一统计期比较，同比为与上年同期比较。',
 };
 
-export function Living({ session, navigation }: { session: Session; navigation: Navigation }) {
-  return <CataloguePage session={session} navigation={navigation} config={CONFIG} />;
+export default function Living() {
+  return <CataloguePage config={CONFIG} />;
 }

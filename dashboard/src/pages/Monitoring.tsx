@@ -2,9 +2,7 @@
 // verifications, and the timeliness of applications (views warnings,
 // verifications, applications).
 
-import type { Session } from '../api/token';
 import { MONITORING_BREAKDOWNS, MONITORING_CARDS, MONITORING_RANKINGS, MONITORING_TRENDS, MONITORING_VIEWS } from '../catalogue';
-import type { Navigation } from '../navigation';
 import { type CataloguePageConfig, CataloguePage } from './CataloguePage';
 
 const CONFIG: CataloguePageConfig = {
@@ -18,6 +16,6 @@ const CONFIG: CataloguePageConfig = {
   footer: '预警按预警日期、申请按办结日期、核对按核对日期在统计期内累计；处置状态为导出时的状态。环比为与上一统计期比较，同比为与上年同期比较。',
 };
 
-export function Monitoring({ session, navigation }: { session: Session; navigation: Navigation }) {
-  return <CataloguePage session={session} navigation={navigation} config={CONFIG} />;
+export default function Monitoring() {
+  return <CataloguePage config={CONFIG} />;
 }

@@ -1,9 +1,7 @@
 // 临时救助: amount, 人次 and per capita for the period, by relief type, hardship
 // cause and approval route, trends and counties ranked (view temp_relief).
 
-import type { Session } from '../api/token';
 import { RELIEF_BREAKDOWNS, RELIEF_CARDS, RELIEF_RANKINGS, RELIEF_TRENDS, RELIEF_VIEWS } from '../catalogue';
-import type { Navigation } from '../navigation';
 import { type CataloguePageConfig, CataloguePage } from './CataloguePage';
 
 const CONFIG: CataloguePageConfig = {
@@ -17,6 +15,6 @@ const CONFIG: CataloguePageConfig = {
   footer: '临时救助按救助日期在统计期内累计；人次为各次救助的救助人数之和；人均救助水平 = 救助金额 ÷ 人次。环比为与上一统计期比较，同比为与上年同期比较。',
 };
 
-export function Relief({ session, navigation }: { session: Session; navigation: Navigation }) {
-  return <CataloguePage session={session} navigation={navigation} config={CONFIG} />;
+export default function Relief() {
+  return <CataloguePage config={CONFIG} />;
 }

@@ -1,0 +1,20 @@
+// The application's pages: one line each. The menu, the router and the role
+// checks all come from this table (see route-access.ts for the fields).
+// A page module default-exports its component, which takes no props (it reads
+// the session with useSession() and the path's parameters with useParams()).
+
+import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
+import type { RouteSpec } from './route-access';
+
+export interface AppRoute extends RouteSpec {
+  page: LazyExoticComponent<ComponentType>;
+}
+
+export const ROUTES: readonly AppRoute[] = [
+  { key: 'leadership', path: '/', title: '领导驾驶舱', page: lazy(() => import('./pages/Leadership')) },
+  { key: 'living', path: '/living', title: '基本生活救助', page: lazy(() => import('./pages/Living')) },
+  { key: 'relief', path: '/relief', title: '临时救助', page: lazy(() => import('./pages/Relief')) },
+  { key: 'monitoring', path: '/monitoring', title: '监测预警', page: lazy(() => import('./pages/Monitoring')) },
+  { key: 'integrity', path: '/integrity', title: '数据比对', page: lazy(() => import('./pages/Integrity')) },
+  { key: 'audit', path: '/audit', title: '审计日志', roles: ['admin'], page: lazy(() => import('./pages/Audit')) },
+];
