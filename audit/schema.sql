@@ -1,8 +1,10 @@
 -- The audit trail (audit/): append-only and hash-chained. Idempotent.
 create schema if not exists app;
 
+-- ids are drawn by the chaining trigger, under its lock, so id order is chain order
+create sequence if not exists app.audit_log_id_seq;
 create table if not exists app.audit_log (
-  id bigserial primary key,
+  id bigint primary key,
   at timestamptz not null default clock_timestamp(),
   user_name text not null,          -- a user's name, 'service' for integration tokens, the OS user for the CLI
   role text,
@@ -38,7 +40,7 @@ declare
 begin
   perform pg_advisory_xact_lock(7310101);
   select hash into previous from app.audit_log order by id desc limit 1;
-  new.id := nextval(pg_get_serial_sequence('app.audit_log', 'id'));
+  new.id := nextval('app.audit_log_id_seq');
   new.at := clock_timestamp();
   new.prev_hash := coalesce(previous, repeat('0', 64));
   new.hash := encode(sha256(convert_to(new.prev_hash || app.audit_canonical(new), 'UTF8')), 'hex');

@@ -33,8 +33,8 @@ type Queryable = Pick<pg.Pool | pg.ClientBase, 'query'>;
 export async function appendAudit(db: Queryable, entry: AuditEntry): Promise<void> {
   const { actor } = entry;
   await db.query(
-    `insert into app.audit_log (user_name, role, region_code, client_address, action, target, detail, outcome, prev_hash, hash)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, '', '')`,
+    `insert into app.audit_log (id, user_name, role, region_code, client_address, action, target, detail, outcome, prev_hash, hash)
+     values (0, $1, $2, $3, $4, $5, $6, $7, $8, '', '')`,
     [actor.name, actor.role ?? null, actor.region ?? null, actor.client ?? null, entry.action, entry.target ?? null, JSON.stringify(entry.detail ?? {}), entry.outcome ?? 'ok'],
   );
 }
