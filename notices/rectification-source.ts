@@ -68,7 +68,17 @@ export async function itemsSection(input: SectionInput): Promise<Extract<NoticeS
     };
   }
   const [start, end] = dateRange(period);
-  const items = (await input.rectification.list(region, { start, end }))
+  let listed: RectificationListItem[];
+  try {
+    listed = await input.rectification.list(region, { start, end });
+  } catch (e) {
+    return {
+      type: 'rectification', heading: input.heading, source: 'counts', items: [],
+      paragraphs: [summary, `整改台账暂时无法读取（${(e as Error).message}）；本期按整改问题视图的统计数通报。`],
+      tables: [countsTable], charts: [],
+    };
+  }
+  const items = listed
     .sort((a, b) => Number(b.overdue) - Number(a.overdue) || (a.deadline ?? '9999').localeCompare(b.deadline ?? '9999') || a.id.localeCompare(b.id));
   const itemsTable: NoticeTable = {
     id: 'rectification:items',

@@ -11,6 +11,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const APP_SCHEMA_FILES = [
   'auth/schema.sql',
   'audit/schema.sql',
+  'notices/schema.sql',
 ] as const;
 
 export async function ensureAppSchema(client: pg.ClientBase): Promise<void> {
