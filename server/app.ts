@@ -13,6 +13,7 @@ import { authPlugin } from '../auth/plugin.ts';
 import { cubeApiPlugin } from '../cube/api/plugin.ts';
 import { personsPlugin } from '../cube/api/persons.ts';
 import type { SemanticLayer } from '../cube/api/semantic-layer.ts';
+import { rectificationPlugin } from '../rectification/plugin.ts';
 import { noticesPlugin } from '../notices/plugin.ts';
 import { devTokenPlugin } from './dev-token.ts';
 import { healthPlugin } from './health.ts';
@@ -51,6 +52,7 @@ export async function buildApp({ config, pool, layer, logger = false }: AppDeps)
   await app.register(personsPlugin, { layer, pool });
   await app.register(auditPlugin, { pool });
   await app.register(noticesPlugin, { pool, layer });
+  await app.register(rectificationPlugin, { pool });
   if (!config.isProduction) await app.register(devTokenPlugin, { pool, apiSecret: config.apiSecret });
 
   if (existsSync(path.join(DASHBOARD_DIR, 'index.html'))) {

@@ -12,6 +12,7 @@ export const APP_SCHEMA_FILES = [
   'auth/schema.sql',
   'audit/schema.sql',
   'notices/schema.sql',
+  'rectification/schema.sql',
 ] as const;
 
 export async function ensureAppSchema(client: pg.ClientBase): Promise<void> {

@@ -15,6 +15,7 @@ import { discardPlan, planLoad, type PlannedFile } from './plan.ts';
 import { PreparerPool, type PreparedFile } from './prepare/pool.ts';
 import { prepareJob } from './prepare/prepare.ts';
 import { appendAudit, cliActor } from '../../audit/trail.ts';
+import { syncImportedRectification, type RectificationConflict } from '../../rectification/import.ts';
 
 /** The dbt project root (dbt_project.yml). */
 export const DBT_PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -45,6 +46,8 @@ export interface LoadReport {
   modelsRun: boolean;
   modelSeconds: number;
   rollups: RollupBuild[];
+  /** Fields of imported rectification items kept as the application changed them later (rectification/import.ts). */
+  rectificationConflicts: RectificationConflict[];
 }
 
 export interface LoadOptions {
@@ -155,6 +158,7 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
 
     const changed = options.rebuildModels === true || files.some((f) => f.outcome === 'loaded');
     let modelSeconds = 0;
+    let rectificationConflicts: RectificationConflict[] = [];
     if (changed) {
       log('运行数据模型与数据测试…');
       const started = Date.now();
@@ -164,6 +168,7 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
       if (loadedTables.length > 0) await client.query(`analyze ${loadedTables.join(', ')}`);
       await runModels(client, { projectDir: options.projectDir ?? DBT_PROJECT_DIR });
       modelSeconds = (Date.now() - started) / 1000;
+      rectificationConflicts = await syncImportedRectification(client, batchId);
       if (!options.projectDir) await client.query(`update etl.batches set models_hash = $2 where batch_id = $1`, [batchId, await modelFingerprint()]);
       await client.query(`notify ${LOADED_CHANNEL}, '${batchId}'`);
     }
@@ -178,7 +183,7 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
     }
     await appendAudit(client, { actor: cliActor(options.runBy), action: 'etl', target: `batch:${batchId}`, detail: loadAuditDetail(files, changed) });
     await client.query('commit');
-    return { batchId, files, modelsRun: changed, modelSeconds, rollups };
+    return { batchId, files, modelsRun: changed, modelSeconds, rollups, rectificationConflicts };
   } catch (e) {
     await client.query('rollback').catch(() => {});
     if (batchId !== null) {

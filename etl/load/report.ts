@@ -56,6 +56,12 @@ export function formatLoadSummary(report: LoadReport): string {
       lines.push(`  ${r.file} 第 ${r.rowNumber} 行 [${r.column ?? '-'}] ${r.reason}${r.value ? `（值："${r.value}"）` : ''}`);
     }
   }
+  if (report.rectificationConflicts.length > 0) {
+    lines.push('', `整改问题导入冲突 ${n(report.rectificationConflicts.length)} 处（应用内的修改晚于文件，保留应用内的值）：`);
+    for (const c of report.rectificationConflicts.slice(0, MAX_REJECTS_SHOWN)) {
+      lines.push(`  ${c.number} [${c.field}] 文件："${c.fileValue ?? ''}"，应用内："${c.applicationValue ?? ''}"`);
+    }
+  }
   return lines.join('\n');
 }
 

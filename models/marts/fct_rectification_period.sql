@@ -1,20 +1,33 @@
-{{ config(indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
--- Rectification items (整改问题清单) by period: one row per region (city,
--- county, township), grain (month, quarter, year), period and breakdown
--- (problem category, problem source). Snapshot columns are taken at the
--- period's last day (the last day of its last month with data): items found on
--- or before it and not closed by then (closed = 已整改 / 已销号 with a
--- completion date on or before that day), and those among them past their
--- deadline. Flow columns add up the period: items closed in it and their days
--- from finding to completion, and follow-up checks (回头看) with a conclusion
--- dated in it. Items are counted in their own region and the regions above it
--- (an item recorded at county level has no township).
-with periods as (
-    select * from {{ ref('int_period_months') }}
+{{ config(materialized='view') }}
+-- Rectification items (整改问题) by period: one row per region (city, county,
+-- township), grain (month, quarter, year), period and breakdown (problem
+-- category, problem source).
+-- A view over the application's tables (stg_app__rectification_*), computed
+-- per query: an item created, reported fixed or reviewed in the application
+-- counts the same minute, and "today" moves without a rebuild. The data are
+-- small (hundreds to thousands of items), and no rollup covers this mart.
+-- The months are those the warehouse holds data for (dim_month) and every
+-- month from the first item found to the current one: the items' states are
+-- known up to today. Snapshot columns are taken at the period's last day (the
+-- last day of its last month, or today for the current month): items found on
+-- or before it and not closed by then (closed = reported fixed: 已整改, 回头看
+-- or 已销号 now, with a completion date on or before that day), and those
+-- among them past their deadline. Flow columns add up the period: items closed
+-- in it (in time: on or before their deadline) and their days from finding to
+-- completion, and every follow-up review (回头看) by its date, each review
+-- counted (a failed review and a later pass are two reviews). Items are
+-- counted in their own region and the regions above it.
+with items as (
+    select * from {{ ref('stg_app__rectification_items') }}
 ),
 
-months as (
-    select * from {{ ref('dim_month') }}
+reviews as (
+    select * from {{ ref('stg_app__rectification_reviews') }}
+),
+
+-- today in China (the warehouse runs in UTC), as rectification/dates.ts has it
+today as (
+    select (now() at time zone 'Asia/Shanghai')::date as today_on
 ),
 
 -- every region paired with each city, county and township it counts in
@@ -22,26 +35,59 @@ ancestors as (
     select * from {{ ref('int_rollup_ancestors') }}
 ),
 
-items as (
-    select * from {{ ref('stg_raw__rectification_items') }}
+months as (
+    select month_start from {{ ref('dim_month') }}
+    union
+    select generate_series(
+        date_trunc('month', (select min(found_on) from items)),
+        date_trunc('month', (select today_on from today)),
+        interval '1 month'
+    )::date
+),
+
+month_days as (
+    select
+        months.month_start,
+        least((months.month_start + interval '1 month - 1 day')::date, today.today_on) as snapshot_on
+    from months
+    cross join today
+),
+
+period_months as (
+    select 'month' as period_grain, month_start as period_start, month_start from months
+    union all
+    select 'quarter', date_trunc('quarter', month_start)::date, month_start from months
+    union all
+    select 'year', date_trunc('year', month_start)::date, month_start from months
+),
+
+periods as (
+    select
+        period_grain,
+        period_start,
+        month_start,
+        max(month_start) over (partition by period_grain, period_start) as snapshot_month,
+        count(*) over (partition by period_grain, period_start) as months_covered
+    from period_months
 ),
 
 open_at_month_end as (
     select
-        months.month_start,
+        month_days.month_start,
         items.region_code,
         items.category,
         items.item_source,
         count(*) as open_items,
-        count(*) filter (where items.deadline_on < months.month_end) as overdue_items,
+        count(*) filter (where items.deadline_on < month_days.snapshot_on) as overdue_items,
         0 as closed_items,
+        0 as closed_in_time_items,
         0 as days_to_close,
         0 as follow_ups,
         0 as follow_ups_passed
-    from months
+    from month_days
     inner join items
-        on items.found_on <= months.month_end
-        and not (items.is_closed and items.completed_on <= months.month_end)
+        on items.found_on <= month_days.snapshot_on
+        and not (items.is_closed and items.completed_on <= month_days.snapshot_on)
     group by 1, 2, 3, 4
 ),
 
@@ -54,6 +100,7 @@ closed_in_month as (
         0 as open_items,
         0 as overdue_items,
         count(*) as closed_items,
+        count(*) filter (where is_closed_in_time) as closed_in_time_items,
         sum(days_to_close) as days_to_close,
         0 as follow_ups,
         0 as follow_ups_passed
@@ -62,20 +109,21 @@ closed_in_month as (
     group by 1, 2, 3, 4
 ),
 
-followed_up_in_month as (
+reviewed_in_month as (
     select
-        date_trunc('month', follow_up_on)::date as month_start,
-        region_code,
-        category,
-        item_source,
+        date_trunc('month', reviews.reviewed_on)::date as month_start,
+        items.region_code,
+        items.category,
+        items.item_source,
         0 as open_items,
         0 as overdue_items,
         0 as closed_items,
+        0 as closed_in_time_items,
         0 as days_to_close,
         count(*) as follow_ups,
-        count(*) filter (where follow_up_result = '通过') as follow_ups_passed
-    from items
-    where follow_up_on is not null and follow_up_result is not null
+        count(*) filter (where reviews.is_passed) as follow_ups_passed
+    from reviews
+    inner join items on items.item_id = reviews.item_id
     group by 1, 2, 3, 4
 ),
 
@@ -84,7 +132,7 @@ item_monthly as (
     union all
     select * from closed_in_month
     union all
-    select * from followed_up_in_month
+    select * from reviewed_in_month
 ),
 
 monthly as (
@@ -96,6 +144,7 @@ monthly as (
         sum(item_monthly.open_items) as open_items,
         sum(item_monthly.overdue_items) as overdue_items,
         sum(item_monthly.closed_items) as closed_items,
+        sum(item_monthly.closed_in_time_items) as closed_in_time_items,
         sum(item_monthly.days_to_close) as days_to_close,
         sum(item_monthly.follow_ups) as follow_ups,
         sum(item_monthly.follow_ups_passed) as follow_ups_passed
@@ -113,9 +162,10 @@ rolled_up as (
         monthly.region_code,
         monthly.category,
         monthly.item_source,
-        coalesce(sum(monthly.open_items) filter (where periods.is_snapshot_month), 0) as open_items,
-        coalesce(sum(monthly.overdue_items) filter (where periods.is_snapshot_month), 0) as overdue_items,
+        coalesce(sum(monthly.open_items) filter (where periods.month_start = periods.snapshot_month), 0) as open_items,
+        coalesce(sum(monthly.overdue_items) filter (where periods.month_start = periods.snapshot_month), 0) as overdue_items,
         sum(monthly.closed_items) as closed_items,
+        sum(monthly.closed_in_time_items) as closed_in_time_items,
         sum(monthly.days_to_close) as days_to_close,
         sum(monthly.follow_ups) as follow_ups,
         sum(monthly.follow_ups_passed) as follow_ups_passed
@@ -146,6 +196,7 @@ final as (
         rolled_up.open_items,
         rolled_up.overdue_items,
         rolled_up.closed_items,
+        rolled_up.closed_in_time_items,
         rolled_up.days_to_close,
         rolled_up.follow_ups,
         rolled_up.follow_ups_passed
