@@ -372,6 +372,43 @@ describe('integrity checks on the synthetic city (scale 0.1, 6 months)', () => {
     expect(await count('select count(*) as n from marts.fct_integrity_benefit_above_standard')).toBe(0);
   });
 
+  // etl/generate/cadres.ts plants max(2, round(5 × scale)) relatives never filed, one filed the day
+  // after the first month they are listed, one filed on that month's last day (not a finding).
+  it('finds the close relatives of cadres on the roster without a filing, as the rule applied to the files gives', async () => {
+    const read = async (prefix: string) => {
+      const out: string[][] = [];
+      for (const file of (await readdir(genDir)).filter((f) => f.startsWith(prefix)).sort()) {
+        const text = (await readFile(path.join(genDir, file), 'utf8')).replace(/^\uFEFF/, '');
+        out.push(...text.trim().split(/\r?\n/).slice(1).map((l) => l.split(',')));
+      }
+      return out;
+    };
+    const register = await read('13-');
+    const roster = new Set((await read('03-')).map((r) => `${r[0]}-01 ${r[2]}`));
+    const monthEnd = (month: string) => new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
+    const expected = new Set<string>();
+    let nearMiss = 0;
+    // one list at each month's end: the one in force for that month
+    for (const [cadre, , , , , relative, , , filed, listOn] of register) {
+      const month = `${listOn!.slice(0, 7)}-01`;
+      if (listOn !== monthEnd(month) || !roster.has(`${month} ${relative}`)) continue;
+      if (filed === '' || filed! > listOn!) expected.add(`${month} ${relative} ${cadre}`);
+      else if (filed === listOn) nearMiss++;
+    }
+    const { rows } = await db.pool.query<{ key: string }>(`select month_start::text || ' ' || id_number || ' ' || cadre_id_number as key from marts.fct_integrity_cadre_relatives`);
+    expect(rows.map((r) => r.key).sort()).toEqual([...expected].sort());
+    expect(nearMiss).toBe(1);
+    expect(await count('select count(distinct id_number) as n from marts.fct_integrity_cadre_relatives')).toBe(Math.max(2, Math.round(5 * SCALE)) + 1);
+    // the relative filed a day late is a finding of one month only
+    expect(await count(`select count(*) as n from marts.fct_integrity_cadre_relatives where not is_never_filed`)).toBe(0);
+    expect(await count(`
+      select count(*) as n from (
+        select id_number from marts.fct_integrity_cadre_relatives group by id_number
+        having count(*) = 1 and exists (select 1 from staging.stg_raw__cadre_relatives as c where c.relative_id_number = id_number and c.filed_on = (min(month_start) + interval '1 month')::date)
+      ) as late
+    `)).toBe(1);
+  });
+
   it('places every finding in a region', async () => {
     expect(await count('select count(*) as n from marts.fct_integrity_findings')).toBeGreaterThan(0);
     expect(await count('select count(*) as n from marts.fct_integrity_findings where not is_region_known')).toBe(0);

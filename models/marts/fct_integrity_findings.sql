@@ -1,5 +1,5 @@
 {{ config(indexes=[{'columns': ['check_code', 'month_start']}, {'columns': ['region_code']}]) }}
--- Every integrity finding of the six checks, with common columns and the
+-- Every integrity finding of the seven checks, with common columns and the
 -- region's city, county and township. A finding whose person could not be
 -- placed in a known region keeps its row: it is attributed to the city
 -- (region_code = the city's code, county and township unknown), so city-wide
@@ -34,6 +34,12 @@ late_payment as (
     from {{ ref('fct_integrity_late_payment') }}
 ),
 
+cadre_relatives as (
+    -- no amount: a relative of two cadres is two findings of one benefit
+    select finding_id, 'cadre_relative_unfiled' as check_code, month_start, region_code, id_number, person_name, null::numeric as amount_yuan, evidence
+    from {{ ref('fct_integrity_cadre_relatives') }}
+),
+
 findings as (
     select * from paid_after_death
     union all
@@ -46,6 +52,8 @@ findings as (
     select * from late_decision
     union all
     select * from late_payment
+    union all
+    select * from cadre_relatives
 ),
 
 checks (check_code, check_title, check_order) as (
@@ -57,7 +65,8 @@ checks (check_code, check_title, check_order) as (
         ('benefit_above_standard', '救助金额高于标准', 5),
         ('late_decision', '审核确认超时', 6),
         ('pending_overdue', '超期未办结', 7),
-        ('late_payment', '救助金未按时发放', 8)
+        ('late_payment', '救助金未按时发放', 8),
+        ('cadre_relative_unfiled', '干部近亲属未备案', 9)
 ),
 
 regions as (
