@@ -1,14 +1,16 @@
 // The four pages beside the leadership page, in Debian's Chromium: navigation
 // keeps the period picker's choice; 基本生活救助, 临时救助 and 监测预警 show the
 // small city's figures (worked out by hand below); 数据比对 shows everyone the
-// counts of the integrity city and drills to rows for an inspector, while a
-// leader is told the rows are not theirs to see.
+// counts of the integrity city and drills to masked rows for an inspector, who
+// may reveal one row at a time, while a leader is told the rows are not theirs
+// to see. The pages are opened with the development `?role=` switch.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskIdNumber, maskName } from '../cube/api/masking.ts';
 import { runLoad } from '../etl/load/batch.ts';
 import { DASHBOARD_DIR } from '../server/app.ts';
 import { name as rosterName, writeIntegrityCity } from './fixtures/integrity/integrity-city.ts';
@@ -138,7 +140,7 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 describe('navigation', () => {
   it('moves between the five pages by path and keeps the period picker', async () => {
-    const { page, errors } = await open(small.url);
+    const { page, errors } = await open(`${small.url}/?role=leader`);
     await cardValue(page, 'temp_relief_per_capita');
     await page.locator('[data-testid="granularity-quarter"]').click();
     await expect.poll(async () => page.locator('[data-testid="period-select"]').inputValue(), { timeout: 30_000 }).toBe('quarter:2025-01-01');
@@ -165,7 +167,7 @@ describe('navigation', () => {
   });
 
   it('opens a page from its own address', async () => {
-    const { page } = await open(`${small.url}/monitoring`);
+    const { page } = await open(`${small.url}/monitoring?role=leader`);
     await page.locator('[data-testid="page-monitoring"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-testid="nav-monitoring"]').getAttribute('aria-current')).toBe('page');
   });
@@ -173,7 +175,7 @@ describe('navigation', () => {
 
 describe('基本生活救助', () => {
   it('shows March 2025 recipients, benefits and standards', async () => {
-    const { page, errors } = await open(`${small.url}/living`);
+    const { page, errors } = await open(`${small.url}/living?role=leader`);
     // roster of March: 城市低保 1 and 7, 农村低保 5 and 8; February had person 1 only
     expect(await cardValue(page, 'dibao_persons')).toMatch(/^4人$/);
     const dibao = page.locator('[data-testid="indicator-card-dibao_persons"]');
@@ -193,7 +195,7 @@ describe('基本生活救助', () => {
 
 describe('临时救助', () => {
   it('shows March 2025 relief with its breakdowns', async () => {
-    const { page, errors } = await open(`${small.url}/relief`);
+    const { page, errors } = await open(`${small.url}/relief?role=leader`);
     expect(await cardValue(page, 'temp_relief_amount')).toMatch(/^1200元$/);
     expect(await cardValue(page, 'temp_relief_person_times')).toMatch(/^2人次$/);
     expect(await cardValue(page, 'temp_relief_per_capita')).toMatch(/^600元\/人次$/);
@@ -208,7 +210,7 @@ describe('临时救助', () => {
 
 describe('监测预警', () => {
   it('shows March 2025 warnings by level in their colours, verifications and applications', async () => {
-    const { page, errors } = await open(`${small.url}/monitoring`);
+    const { page, errors } = await open(`${small.url}/monitoring?role=leader`);
     expect(await cardValue(page, 'warning_count')).toMatch(/^4条$/);
     expect(await cardValue(page, 'handled_rate')).toMatch(/^50\.00%$/);
     expect(await cardValue(page, 'handled_within_limit_rate')).toMatch(/^25\.00%$/);
@@ -300,10 +302,24 @@ describe('数据比对', () => {
     const n = Number(deaths['integrity.findings']);
     await expect.poll(async () => rows.count(), { timeout: 30_000 }).toBe(n);
     expect(await page.locator('[data-testid="drill-range"]').innerText()).toBe(`第 1–${n} 条，共 ${n} 条`);
+    // person-level values arrive masked; 查看 shows one row's full values, the others stay masked
     const table = await page.locator('[data-testid="drill-table"]').innerText();
-    expect(table).toContain(rosterName(502));
-    expect(table).toContain(pid(502));
-    expect(table).toContain('死亡日期 2025-01-20');
+    expect(table).not.toContain(pid(502));
+    expect(table).not.toContain(rosterName(502));
+    // person 502 was paid twice after death: two rows, of which one is revealed
+    const ids = await rows.locator('[data-testid="drill-id-number"]').allInnerTexts();
+    expect(ids.filter((id) => id === maskIdNumber(pid(502)))).toHaveLength(2);
+    // by position: once revealed, the row no longer holds the masked text
+    const row = rows.nth(ids.indexOf(maskIdNumber(pid(502))));
+    expect(await row.locator('[data-testid="drill-person-name"]').innerText()).toBe(maskName(rosterName(502)));
+    expect(await row.innerText()).toContain('死亡日期 2025-01-20');
+    await row.locator('[data-testid="drill-reveal"]').click();
+    await expect.poll(async () => row.locator('[data-testid="drill-id-number"]').innerText(), { timeout: 30_000 }).toBe(pid(502));
+    expect(await row.locator('[data-testid="drill-person-name"]').innerText()).toBe(rosterName(502));
+    const fullIds = (await rows.locator('[data-testid="drill-id-number"]').allInnerTexts()).filter((t) => !t.includes('*'));
+    expect(fullIds).toEqual([pid(502)]);
+    await row.locator('[data-testid="drill-hide"]').click();
+    expect(await row.locator('[data-testid="drill-id-number"]').innerText()).toBe(maskIdNumber(pid(502)));
     expect(await page.locator('[data-testid="drill-prev"]').isDisabled()).toBe(true);
     expect(await page.locator('[data-testid="drill-next"]').isDisabled()).toBe(true);
 
