@@ -12,6 +12,13 @@ export default defineConfig({
     outDir: '../dist/dashboard',
     emptyOutDir: true,
     chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      onLog(level, log, handler) {
+        // antd's modules start with "use client" (for React Server Components), which a browser bundle ignores
+        if (log.code === 'MODULE_LEVEL_DIRECTIVE' && log.message.includes('"use client"')) return;
+        handler(level, log);
+      },
+    },
   },
   server: {
     proxy: {
