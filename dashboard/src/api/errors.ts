@@ -21,7 +21,8 @@ export function describeError(error: unknown): string {
   // A proxy or static server may answer with an HTML page rather than `{ error }`.
   const looksLikeMarkup = message.startsWith('<');
   if (message && !looksLikeMarkup) return message.length > 300 ? `${message.slice(0, 300)}…` : message;
-  if (status === 401 || status === 403) return `没有访问权限（HTTP ${status}），请重新获取访问令牌`;
+  if (status === 401) return '登录已失效，请重新登录';
+  if (status === 403) return `没有访问权限（HTTP ${status}）`;
   if (status != null) return `服务器错误（HTTP ${status}）`;
   return '未知错误';
 }
