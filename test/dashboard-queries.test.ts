@@ -125,12 +125,16 @@ describe('result parsing', () => {
 
 describe('API edges', () => {
   it('accepts a dev token and rejects a malformed one', () => {
-    expect(parseSession({ token: 'abc', role: 'city_leader', region: '130100000000', regionName: '示例市' })).toEqual({
+    expect(parseSession({ token: 'abc', role: 'leader', region: '130100000000', regionName: '示例市' })).toEqual({
       token: 'abc',
-      role: 'city_leader',
+      dev: true,
+      name: 'dev-leader',
+      display: '开发调试（领导）',
+      role: 'leader',
       region: '130100000000',
       regionName: '示例市',
     });
+    expect(parseSession({ token: 'abc', role: 'city_leader' })).toBe('服务器返回的角色无效：city_leader');
     expect(parseSession({ role: 'x' })).toBe('服务器返回的内容缺少 token');
     expect(parseSession(null)).toBe('服务器返回的内容不是 JSON 对象');
   });
@@ -144,7 +148,7 @@ describe('API edges', () => {
       throw new TypeError('fetch failed');
     }) as typeof fetch;
     await expect(fetchDevSession(down)).rejects.toThrow('无法连接服务器');
-    const ok = (async () => new Response(JSON.stringify({ token: 't', role: 'r', region: '130100000000', regionName: '示例市' }))) as typeof fetch;
+    const ok = (async () => new Response(JSON.stringify({ token: 't', role: 'staff', region: '130100000000', regionName: '示例市' }))) as typeof fetch;
     await expect(fetchDevSession(ok)).resolves.toMatchObject({ token: 't', regionName: '示例市' });
   });
 
