@@ -7,7 +7,8 @@
 //   a review the application already has (same day, same result) is not added
 //   again, and a later export never removes a step;
 // - unless the application changed the item after the row's latest date (the
-//   latest of 发现日期, 整改完成日期, 回头看日期): then the application's values
+//   latest of 发现日期, 整改完成日期, 回头看日期), or the item's history already
+//   goes beyond that date (an older export sent again): then the values held
 //   stay, each differing field is recorded as a conflict
 //   (app.rectification_import_conflicts) and reported in the load summary;
 //   reviews the row adds are still recorded, as they did happen.
@@ -56,6 +57,7 @@ interface ItemRow {
   responsible_unit: string;
   completed_on: string | null;
   app_changed_on: string | null;
+  known_on: string | null;
 }
 
 /** Columns compared between the file's row and the item, by their export header. */
@@ -140,14 +142,18 @@ async function createItem(client: pg.ClientBase, row: RawRow, batchId: number, b
 
 async function updateItem(client: pg.ClientBase, item: ItemRow, row: RawRow, batchId: number, by: string): Promise<RectificationConflict[]> {
   const differing = FIELDS.filter((f) => f.file(row) !== f.item(item));
-  if (item.app_changed_on !== null && item.app_changed_on > row.latest_on) {
-    // the application's change is newer than anything the row knows: keep its
-    // state; a review the row reports still happened, so it joins the history
+  const appNewer = item.app_changed_on !== null && item.app_changed_on > row.latest_on;
+  if (appNewer || (item.known_on !== null && item.known_on > row.latest_on)) {
+    // the item's history is newer than anything the row knows (a change in the
+    // application, or an older export sent again): keep its state; a review
+    // the row reports still happened, so it joins the history
     for (const step of factSteps(row).filter((s) => s.review)) {
       if (await hasStep(client, item.item_id, step)) continue;
-      await insertStep(client, item.item_id, batchId, by, item.state, { ...step, to: item.state, deadline: undefined, note: `${step.note}（状态以应用内的变更为准）` });
+      await insertStep(client, item.item_id, batchId, by, item.state, { ...step, to: item.state, deadline: undefined, note: `${step.note}（状态以已有记录为准）` });
     }
-    const reason = `应用内于 ${item.app_changed_on} 修改了该问题，晚于文件中该行的最新日期 ${row.latest_on}；保留应用内的值`;
+    const reason = appNewer
+      ? `应用内于 ${item.app_changed_on} 修改了该问题，晚于文件中该行的最新日期 ${row.latest_on}；保留应用内的值`
+      : `已记录的进展（${item.known_on}）晚于文件中该行的最新日期 ${row.latest_on}，文件较旧；保留已有的值`;
     return differing.filter((f) => f.header !== '整改完成日期' || row.completed_on !== null).map((f) => ({ number: row.number, field: f.header, fileValue: f.file(row), applicationValue: f.item(item), reason }));
   }
   if (differing.length === 0) return [];
@@ -198,7 +204,8 @@ export async function syncImportedRectification(client: pg.ClientBase, batchId: 
     const existing = await client.query<ItemRow>(
       `select i.item_id, i.state, i.found_on::text as found_on, i.source, i.region_code, i.category, i.description, i.person_count,
               i.amount_yuan::text as amount_yuan, i.deadline_on::text as deadline_on, i.responsible_unit, i.completed_on::text as completed_on,
-              (select max(s.step_on)::text from app.rectification_steps s where s.item_id = i.item_id and s.batch_id is null) as app_changed_on
+              (select max(s.step_on)::text from app.rectification_steps s where s.item_id = i.item_id and s.batch_id is null) as app_changed_on,
+              (select max(s.step_on)::text from app.rectification_steps s where s.item_id = i.item_id) as known_on
          from app.rectification_items i where i.number = $1 for update`,
       [row.number],
     );
