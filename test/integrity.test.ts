@@ -299,7 +299,10 @@ describe('the integrity view', () => {
     // the dashboard reads which members need a drill-down role
     expect((view as { meta?: unknown }).meta).toEqual({
       region_code_dimension: 'region_code',
-      restricted_members: { members: ['id_number', 'person_name', 'evidence', 'finding_id'], roles: ['admin', 'inspector', 'staff'] },
+      restricted_members: {
+        members: ['id_number', 'person_name', 'evidence', 'finding_id'], roles: ['admin', 'inspector', 'staff'],
+        masked: { id_number: 'id_number', person_name: 'name', evidence: 'text', finding_id: 'text' }, reveal_key: 'finding_id',
+      },
     });
   });
 });
