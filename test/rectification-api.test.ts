@@ -71,10 +71,12 @@ async function setState(id: number, state: string) {
 }
 
 /** The `rectification` view for the current month (city, or one county by its code). */
-async function rectificationNow(who: string, county?: string): Promise<Record<string, number>> {
+const MEASURES = ['open_items', 'overdue_items', 'closed_items', 'closed_in_time_items', 'follow_ups', 'follow_ups_passed', 'follow_up_pass_rate'] as const;
+
+async function rectificationNow(who: string, county?: string): Promise<Record<(typeof MEASURES)[number], number>> {
   const month = today.slice(0, 7);
   const last = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);
-  const measures = ['open_items', 'overdue_items', 'closed_items', 'closed_in_time_items', 'follow_ups', 'follow_ups_passed', 'follow_up_pass_rate'];
+  const measures = MEASURES;
   const { status, body } = await platform.load({
     measures: measures.map((m) => `rectification.${m}`),
     dimensions: county ? ['rectification.county_code'] : [],
@@ -83,7 +85,7 @@ async function rectificationNow(who: string, county?: string): Promise<Record<st
   }, tokens[who]!);
   expect(status, JSON.stringify(body)).toBe(200);
   const row = (body.data[0] ?? {}) as Record<string, string | null>;
-  return Object.fromEntries(measures.map((m) => [m, row[`rectification.${m}`] == null ? 0 : Number(row[`rectification.${m}`])]));
+  return Object.fromEntries(measures.map((m) => [m, row[`rectification.${m}`] == null ? 0 : Number(row[`rectification.${m}`])])) as Record<(typeof MEASURES)[number], number>;
 }
 
 describe('creating items', () => {
