@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { generateCity } from '../etl/generate/index.ts';
 import { runLoad } from '../etl/load/batch.ts';
+import { seedDemoNotices } from '../notices/demo.ts';
 
 export async function warehouseIsEmpty(pool: pg.Pool): Promise<boolean> {
   const r = await pool.query<{ loaded: boolean }>(`select exists (select 1 from etl.batches where status = 'succeeded') as loaded`);
@@ -30,4 +31,5 @@ export async function loadDemoCity(pool: pg.Pool, config: Config, log: (msg: str
   });
   const loaded = report.files.reduce((n, f) => n + f.rowsLoaded, 0);
   log(`示例数据导入完成：批次 ${report.batchId}，${loaded.toLocaleString('zh-CN')} 行`);
+  await seedDemoNotices(pool, lastCompleteMonth(), log);
 }

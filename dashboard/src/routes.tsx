@@ -16,5 +16,8 @@ export const ROUTES: readonly AppRoute[] = [
   { key: 'relief', path: '/relief', title: '临时救助', page: lazy(() => import('./pages/Relief')) },
   { key: 'monitoring', path: '/monitoring', title: '监测预警', page: lazy(() => import('./pages/Monitoring')) },
   { key: 'integrity', path: '/integrity', title: '数据比对', page: lazy(() => import('./pages/Integrity')) },
+  { key: 'notices', path: '/notices', title: '通报管理', page: lazy(() => import('./pages/notices/NoticeList')) },
+  { key: 'notice', path: '/notices/:id', title: '通报', menu: false, page: lazy(() => import('./pages/notices/NoticeView')) },
+  { key: 'notice-print', path: '/notices/:id/print', title: '通报打印', menu: false, bare: true, page: lazy(() => import('./pages/notices/NoticePrint')) },
   { key: 'audit', path: '/audit', title: '审计日志', roles: ['admin'], page: lazy(() => import('./pages/Audit')) },
 ];
