@@ -29,12 +29,12 @@ const USER = { name: 'zhangsan', display: '张三', role: 'inspector', region: '
 describe('route table', () => {
   const titles = (role: Parameters<typeof menuFor>[1]) => menuFor(ROUTES, role).map((m) => ('group' in m ? m.group : m.title));
 
-  it('shows every role the five indicator pages, and 审计日志 to administrators only', () => {
+  it('shows every role the five indicator pages first, and 审计日志 to administrators only', () => {
+    // other pages' lines (整改, 通报) sit between them; their roles are their own tests' business
     const pages = ['领导驾驶舱', '基本生活救助', '临时救助', '监测预警', '数据比对'];
-    expect(titles('leader')).toEqual(pages);
-    expect(titles('staff')).toEqual(pages);
-    expect(titles('inspector')).toEqual(pages);
-    expect(titles('admin')).toEqual([...pages, '审计日志']);
+    for (const role of ['admin', 'leader', 'staff', 'inspector'] as const) expect(titles(role).slice(0, 5)).toEqual(pages);
+    for (const role of ['leader', 'staff', 'inspector'] as const) expect(titles(role)).not.toContain('审计日志');
+    expect(titles('admin').at(-1)).toBe('审计日志');
     const audit = ROUTES.find((r) => r.key === 'audit')!;
     expect(allows(audit, 'admin')).toBe(true);
     expect(allows(audit, 'leader')).toBe(false);
