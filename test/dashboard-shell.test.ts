@@ -34,7 +34,7 @@ describe('route table', () => {
     const pages = ['领导驾驶舱', '基本生活救助', '临时救助', '监测预警', '数据比对'];
     for (const role of ['admin', 'leader', 'staff', 'inspector'] as const) expect(titles(role).slice(0, 5)).toEqual(pages);
     for (const role of ['leader', 'staff', 'inspector'] as const) expect(titles(role)).not.toContain('审计日志');
-    expect(titles('admin').at(-1)).toBe('审计日志');
+    expect(titles('admin')).toContain('审计日志');
     const audit = ROUTES.find((r) => r.key === 'audit')!;
     expect(allows(audit, 'admin')).toBe(true);
     expect(allows(audit, 'leader')).toBe(false);
