@@ -199,7 +199,8 @@ describe('close relatives of cadres without a filing', () => {
 
   it('describes the check in /meta, in Chinese', async () => {
     const res = await platform.app.inject({ url: '/cubejs-api/v1/meta', headers: { authorization: admin } });
-    const view = (res.json().cubes as { name: string; dimensions: Row[] }[]).find((c) => c.name === 'integrity')!;
+    const view = (res.json().cubes as { name: string; description: string; dimensions: Row[] }[]).find((c) => c.name === 'integrity')!;
+    expect(view.description).toContain('干部近亲属未备案');
     const checkCode = view.dimensions.find((d) => d.name === 'integrity.check_code')!;
     expect(checkCode.description).toContain('cadre_relative_unfiled（干部近亲属未备案');
   });
