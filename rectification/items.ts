@@ -223,6 +223,23 @@ export async function allItems(db: Db, principal: Principal, query: Omit<ListQue
   return rows.rows.map(itemJson);
 }
 
+/**
+ * The counties and townships the principal may filter the list by: those
+ * within their region that hold items, with their names (raw.regions).
+ */
+export async function itemRegions(db: Db, principal: Principal): Promise<{ code: string; name: string; level: 'county' | 'township' }[]> {
+  const r = await db.query<{ code: string; name: string; level: 'county' | 'township' }>(
+    `with codes as (
+       select distinct rpad(substr(i.region_code, 1, 6), 12, '0') as code, 'county' as level from app.rectification_items i where ${scopeCondition(1)}
+       union
+       select distinct rpad(substr(i.region_code, 1, 9), 12, '0'), 'township' from app.rectification_items i where ${scopeCondition(1)} and substr(i.region_code, 7, 3) <> '000'
+     )
+     select codes.code, r.region_name as name, codes.level from codes join raw.regions r on r.region_code = codes.code order by codes.code`,
+    [regionPrefix(principal)],
+  );
+  return r.rows;
+}
+
 /** One item the principal may see, locked for update when `lock`; null when not (404). */
 async function itemRow(db: Db, principal: Principal, id: number, lock = false): Promise<ItemRow | null> {
   if (lock) {

@@ -11,7 +11,7 @@ import type { Principal } from '../auth/principal.ts';
 import { downloadEvidence, uploadEvidence } from './evidence.ts';
 import { EVIDENCE_MAX_BYTES } from './evidence-type.ts';
 import {
-  allItems, createItem, createItemSchema, getItem, itemIdOf, listItems, listQuerySchema, RectificationError, transitionItem, transitionSchema, type Db,
+  allItems, createItem, itemRegions, createItemSchema, getItem, itemIdOf, listItems, listQuerySchema, RectificationError, transitionItem, transitionSchema, type Db,
 } from './items.ts';
 import { acceptProposals, acceptSchema, bulkAcceptSchema, bulkDismissSchema, dismissProposals, dismissSchema, listProposals, proposalQuerySchema } from './proposals.ts';
 
@@ -126,6 +126,8 @@ export async function rectificationPlugin(app: FastifyInstance, options: Rectifi
       .header('content-disposition', contentDisposition(`整改台账-${new Date().toISOString().slice(0, 10)}.xlsx`))
       .send(buffer);
   });
+
+  app.get('/api/rectification/regions', async (request) => ({ regions: await itemRegions(db, principalOf(request)) }));
 
   app.get('/api/rectification/proposals', async (request) => {
     const query = parse(proposalQuerySchema, request.query, '查询条件');
