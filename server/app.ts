@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { auditPlugin } from '../audit/plugin.ts';
@@ -24,11 +24,29 @@ export interface AppDeps {
   config: Config;
   pool: pg.Pool;
   layer: SemanticLayer;
-  logger?: boolean;
+  /** Where requests and errors are logged (server/logger.ts); none by default (tests). */
+  logger?: FastifyBaseLogger;
 }
 
-export async function buildApp({ config, pool, layer, logger = false }: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger, bodyLimit: 1024 * 1024, trustProxy: config.trustProxy });
+export async function buildApp({ config, pool, layer, logger }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(logger ? { loggerInstance: logger } : { logger: false }),
+    // our own one line per request (below) instead of fastify's two with the full URL
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
+  }) as unknown as FastifyInstance;
+  // one line per request; the path without its query string (Cube queries can hold filter values)
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({
+      method: request.method,
+      path: request.url.split('?')[0],
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+      user: request.principal?.name ?? null,
+      client: request.ip,
+    }, 'request');
+  });
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -41,7 +59,7 @@ export async function buildApp({ config, pool, layer, logger = false }: AppDeps)
   });
   app.setErrorHandler((error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) request.log.error(error);
+    if (status >= 500) request.log.error({ err: error, path: request.url.split('?')[0] }, 'request failed');
     reply.status(status).send({ error: status >= 500 ? '服务器内部错误，请联系管理员查看日志' : (error as Error).message });
   });
 

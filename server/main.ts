@@ -6,6 +6,7 @@ import { refreshModelRollups } from '../cube/rollups/index.ts';
 import { SemanticLayer } from '../cube/api/semantic-layer.ts';
 import { openWarehouse } from '../warehouse/connect.ts';
 import { buildApp } from './app.ts';
+import { fileLogger } from './logger.ts';
 import { loadDemoCity, warehouseIsEmpty } from './demo-data.ts';
 import { noAdministrator } from '../auth/users.ts';
 import { runLoad } from '../etl/load/batch.ts';
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
     const model = await compileModel();
     await buildMissingRollups(warehouse.pool, model);
     const layer = new SemanticLayer(model, warehouse.pool);
-    app = await buildApp({ config, pool: warehouse.pool, layer });
+    app = await buildApp({ config, pool: warehouse.pool, layer, logger: fileLogger(config.dataDir) });
     await app.listen({ port: config.port, host: config.host });
     log(`社会救助数据分析平台已启动：http://localhost:${config.port}`);
     if (await noAdministrator(warehouse.pool)) log('尚无管理员账号：请运行 npm run users -- add --name NAME --role admin --region CODE --password-stdin');

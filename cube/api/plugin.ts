@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { appendAudit } from '../../audit/trail.ts';
+import { DEFAULT_ROW_LIMIT, InFlight, MAX_LOADS_IN_FLIGHT_PER_USER, MAX_QUERIES_PER_REQUEST, TooManyRequestsError } from './limits.ts';
 import { maskRows } from './masking.ts';
 import { membersOf, parseQuery, QueryError, type CubeQuery } from './query.ts';
 import { ForbiddenError, personLevelMembers } from './query-rewrite.ts';
@@ -17,6 +18,7 @@ export interface CubeApiOptions {
 type QueryRequest = FastifyRequest<{ Querystring: { query?: string; queryType?: string }; Body: { query?: unknown; queryType?: string } | undefined }>;
 
 function statusOf(e: unknown): number {
+  if (e instanceof TooManyRequestsError) return 429;
   if (e instanceof ForbiddenError) return 403;
   if (e instanceof QueryError) return 400;
   const status = (e as { statusCode?: number }).statusCode;
@@ -27,7 +29,7 @@ export async function cubeApiPlugin(app: FastifyInstance, { layer, pool }: CubeA
   app.setErrorHandler((error, request, reply: FastifyReply) => {
     const status = statusOf(error);
     if (status >= 500) {
-      request.log.error(error);
+      request.log.error({ err: error, path: request.url.split('?')[0] }, 'request failed');
       if (process.env.DEBUG_API_ERRORS) console.error(error);
     }
     reply.status(status).send({ error: status >= 500 ? '服务器内部错误，请联系管理员查看日志' : (error as Error).message });
@@ -63,11 +65,22 @@ export async function cubeApiPlugin(app: FastifyInstance, { layer, pool }: CubeA
     return result;
   };
 
+  const inFlight = new InFlight(MAX_LOADS_IN_FLIGHT_PER_USER);
+
   const load = async (request: QueryRequest) => {
     const raw = rawQueryOf(request);
     const parsedRaw = typeof raw === 'string' ? safeJson(raw) : raw;
-    const queries = (Array.isArray(parsedRaw) ? parsedRaw : [parsedRaw]).map(parseQuery);
-    const results = await Promise.all(queries.map((q) => loadOne(request, q)));
+    const list = Array.isArray(parsedRaw) ? parsedRaw : [parsedRaw];
+    if (list.length > MAX_QUERIES_PER_REQUEST) throw new QueryError(`一次请求最多 ${MAX_QUERIES_PER_REQUEST} 个查询，收到 ${list.length} 个`);
+    const queries = list.map(parseQuery).map((q) => ({ ...q, limit: q.limit ?? DEFAULT_ROW_LIMIT }));
+    const p = request.principal;
+    const leave = inFlight.enter(`${p.kind}:${p.name}:${p.role}:${p.region}`);
+    let results: LoadResult[];
+    try {
+      results = await Promise.all(queries.map((q) => loadOne(request, q)));
+    } finally {
+      leave();
+    }
     if (queryTypeOf(request) !== 'multi') {
       if (results.length !== 1) throw new QueryError('多个查询须使用 queryType=multi');
       return results[0];

@@ -44,6 +44,16 @@ export interface LoadResult {
   total?: number;
 }
 
+interface Compiled {
+  sql: string;
+  params: unknown[];
+  rollups: { preAggregationId: string; tableName: string }[];
+  aliasNameToMember: Record<string, string>;
+  order: unknown;
+}
+
+const COMPILED_CACHE_SIZE = 1_000;
+
 const GRANULARITY_TITLES: Record<string, string> = { day: '日', week: '周', month: '月', quarter: '季度', year: '年' };
 
 /** PostgreSQL timestamp text "2025-04-01 00:00:00" → Cube's "2025-04-01T00:00:00.000". */
@@ -72,7 +82,25 @@ export class SemanticLayer {
     return { cubes: this.publicDatasets };
   }
 
-  private compile(query: CubeQuery, extra: Record<string, unknown>) {
+  /** Compiled SQL by query: compiling blocks the event loop, and dashboards repeat their queries. */
+  private readonly compiled = new Map<string, Compiled>();
+
+  private compile(query: CubeQuery, extra: Record<string, unknown>): Compiled {
+    const key = JSON.stringify([query, extra]);
+    const hit = this.compiled.get(key);
+    if (hit) {
+      // most recently used last
+      this.compiled.delete(key);
+      this.compiled.set(key, hit);
+      return hit;
+    }
+    const result = this.compileUncached(query, extra);
+    this.compiled.set(key, result);
+    if (this.compiled.size > COMPILED_CACHE_SIZE) this.compiled.delete(this.compiled.keys().next().value!);
+    return result;
+  }
+
+  private compileUncached(query: CubeQuery, extra: Record<string, unknown>): Compiled {
     try {
       const sqlQuery = new PostgresQuery(this.model as never, queryOptions({
         ...query,
@@ -84,7 +112,7 @@ export class SemanticLayer {
       const rollups = (sqlQuery as unknown as { preAggregations: { preAggregationsDescription(): { preAggregationId: string; tableName: string }[] } })
         .preAggregations.preAggregationsDescription()
         .map((d) => ({ preAggregationId: d.preAggregationId, tableName: d.tableName }));
-      return { sqlQuery, sql, params, rollups };
+      return { sql, params, rollups, aliasNameToMember: sqlQuery.aliasNameToMember as Record<string, string>, order: (sqlQuery as unknown as { order: unknown }).order };
     } catch (e) {
       if (e instanceof UserError) throw new QueryError(e.message);
       throw e;
@@ -111,12 +139,12 @@ export class SemanticLayer {
   }
 
   async sql(query: CubeQuery, ctx: SecurityContext) {
-    const { sql, params, sqlQuery, rollups } = await this.plan(query, ctx);
+    const { sql, params, aliasNameToMember, order, rollups } = await this.plan(query, ctx);
     return {
       sql: {
         sql: [sql, params],
-        aliasNameToMember: sqlQuery.aliasNameToMember,
-        order: sqlQuery.order,
+        aliasNameToMember,
+        order,
         dataSource: 'default',
         external: false,
         preAggregations: rollups,
@@ -151,13 +179,13 @@ export class SemanticLayer {
   }
 
   async load(query: CubeQuery, ctx: SecurityContext): Promise<LoadResult> {
-    const { sql, params, sqlQuery } = await this.plan(query, ctx);
+    const { sql, params, aliasNameToMember } = await this.plan(query, ctx);
     // the total counts every row of the query, not the page that limit/offset select
     const totalOf = async () => {
       const whole = await this.plan({ ...query, limit: undefined, offset: undefined }, ctx);
       return this.pool.query<{ n: string }>({ text: `select count(*) as n from (${whole.sql}) as q`, values: whole.params });
     };
-    const aliases = sqlQuery.aliasNameToMember as Record<string, string>;
+    const aliases = aliasNameToMember;
     const [result, lastRefreshTime, total] = await Promise.all([
       this.pool.query({ text: sql, values: params }),
       this.lastRefreshTime(),
