@@ -222,9 +222,17 @@ describe('a quarterly notification (2025-Q1, the city)', () => {
     const rect = section(notice, 'rectification');
     // at 03-31: B ZG-2, ZG-4 open and overdue; A ZG-5 open, ZG-1 and ZG-3 closed in the quarter
     expect(texts(table(rect, 'rectification:counts')).map((r: string[]) => r.slice(0, 4))).toEqual([['乙县', '2', '2', '0'], ['甲区', '1', '0', '2']]);
-    if (rect.source === 'items') {
-      expect(rect.items.slice(0, 2).map((i: Json) => [i.id, i.overdue])).toEqual([['ZG-2', true], ['ZG-4', true]]);
-    }
+    // the items from the rectification ledger (kind-12 imports): open at 03-31 or closed in the quarter,
+    // overdue first (ZG-2 due 02-05, ZG-4 due 02-28), then by deadline; ZG-6 was found in April
+    expect(rect.source).toBe('items');
+    expect(rect.items.map((i: Json) => [i.id, i.county, i.deadline, i.overdue, i.followUp])).toEqual([
+      ['ZG-2', '乙县', '2025-02-05', true, ''],
+      ['ZG-4', '乙县', '2025-02-28', true, '未通过（2025-03-05）'],
+      ['ZG-1', '甲区', '2025-01-31', false, '通过（2025-02-10）'],
+      ['ZG-3', '甲区', '2025-03-20', false, ''],
+      ['ZG-5', '甲区', '2025-05-15', false, ''],
+    ]);
+    expect(texts(table(rect, 'rectification:items'))[0]!.slice(4)).toEqual(['整改中（逾期）', '—']);
   });
 
   it('names the quarter\'s misses; nothing falls without earlier quarters', () => {
