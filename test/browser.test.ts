@@ -76,6 +76,7 @@ describe('leadership dashboard', () => {
 });
 
 const PASSWORD = 'Sign-In-Test-2025!';
+const SHOTS = process.env.PAGES_SCREENSHOT_DIR;
 
 async function newPage(): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
@@ -108,6 +109,7 @@ describe('sign-in', () => {
     await expect.poll(() => pathAndSearch(page), { timeout: 30_000 }).toBe('/login');
     // the test server is not production: the development note shows
     await page.locator('[data-testid="dev-note"]').waitFor({ timeout: 30_000 });
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'login.png') });
 
     await signIn(page, 'zhang.san', 'wrong-password');
     await expect.poll(async () => page.locator('[data-testid="login-error"]').innerText(), { timeout: 30_000 }).toContain('用户名或密码错误');
@@ -176,6 +178,8 @@ describe('sign-in', () => {
     await signIn(page, 'wang.wu', PASSWORD);
     await expect.poll(() => pathAndSearch(page), { timeout: 30_000 }).toBe('/living');
     await page.locator('[data-testid="page-living"]').waitFor({ timeout: 30_000 });
+    // every query of this page answered, so the next 401 comes from the next page
+    await page.waitForLoadState('networkidle', { timeout: 60_000 });
     await disableUser(platform.db.pool, 'wang.wu');
     // moving to another page asks Cube again with the revoked token
     await page.locator('[data-testid="nav-relief"]').click();
@@ -222,6 +226,15 @@ describe('审计日志', () => {
       }, { timeout: 30_000 })
       .toBe(true);
     expect(await rows.count()).toBe(1);
+    // 登录失败 records say why in their detail, shown when a row is expanded
+    await page.locator('[data-testid="audit-action"]').click();
+    await page.locator('.ant-select-dropdown .ant-select-item-option', { hasText: /^登录失败$/ }).click();
+    await page.locator('[data-testid="audit-search"]').click();
+    await expect.poll(async () => (await rows.allInnerTexts()).every((t) => t.includes('登录失败')), { timeout: 30_000 }).toBe(true);
+    expect(await table.innerText()).toContain('nobody.here');
+    await rows.first().locator('.ant-table-row-expand-icon').click();
+    await expect.poll(async () => table.locator('.audit-detail').first().innerText(), { timeout: 30_000 }).toContain('"reason"');
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'audit.png'), fullPage: true });
     expect(errors).toEqual([]);
   });
 
