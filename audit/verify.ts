@@ -52,11 +52,11 @@ export async function verifyAuditChain(db: Queryable): Promise<ChainCheck> {
       [lastId, PAGE],
     );
     for (const r of page.rows) {
-      const expectedPrev = previous ?? anchorOf.get(r.id) ?? GENESIS_HASH;
+      const expectedPrev: string = previous ?? anchorOf.get(r.id) ?? GENESIS_HASH;
       if (r.prev_hash !== expectedPrev) {
         return { records, broken: { id: Number(r.id), reason: previous === null ? '第一条记录之前的记录被删除（无清理记录）' : '与上一条记录的哈希不相连（中间有记录被删除或改动）' } };
       }
-      const hash = createHash('sha256').update(r.prev_hash + canonical(r), 'utf8').digest('hex');
+      const hash: string = createHash('sha256').update(r.prev_hash + canonical(r), 'utf8').digest('hex');
       if (hash !== r.hash) return { records, broken: { id: Number(r.id), reason: '记录内容与其哈希不符（记录被改动）' } };
       previous = r.hash;
       lastId = Number(r.id);
