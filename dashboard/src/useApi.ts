@@ -1,8 +1,10 @@
 // The one hook over the JSON API (the Cube hooks serve Cube queries): loads
 // `url` (null skips), parses the answer, and keeps the result with the URL it
 // belongs to, so a page never shows the previous URL's data as the new one's.
+// refetch() (after a change) keeps showing the data it replaces until the new
+// answer arrives, with `loading` true.
 
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { ApiError } from './api/http';
 import { useApiClient } from './auth/SessionContext';
 
@@ -13,12 +15,16 @@ export interface ApiResult<T> {
   refetch: () => void;
 }
 
-/** `parse` returns the typed value or a Chinese reason the answer is wrong; keep it stable (module level). */
+/** `parse` returns the typed value or a Chinese reason the answer is wrong; a new function does not refetch. */
 export function useApi<T>(url: string | null, parse: (body: unknown) => T | string): ApiResult<T> {
   const api = useApiClient();
   const [attempt, setAttempt] = useState(0);
-  const [state, setState] = useState<{ key: string; data: T | null; error: ApiError | null } | null>(null);
-  const key = `${attempt}:${url}`;
+  const [state, setState] = useState<{ url: string; attempt: number; data: T | null; error: ApiError | null } | null>(null);
+  // the latest parse, without making every inline arrow a reason to fetch again
+  const parseRef = useRef(parse);
+  useLayoutEffect(() => {
+    parseRef.current = parse;
+  });
 
   useEffect(() => {
     if (url == null) return undefined;
@@ -26,22 +32,23 @@ export function useApi<T>(url: string | null, parse: (body: unknown) => T | stri
     api.get(url, controller.signal).then(
       (body) => {
         if (controller.signal.aborted) return;
-        const parsed = parse(body);
-        setState(typeof parsed === 'string' ? { key, data: null, error: new ApiError(parsed, 200) } : { key, data: parsed, error: null });
+        const parsed = parseRef.current(body);
+        setState(typeof parsed === 'string' ? { url, attempt, data: null, error: new ApiError(parsed, 200) } : { url, attempt, data: parsed, error: null });
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;
-        setState({ key, data: null, error: error instanceof ApiError ? error : new ApiError(String(error), null) });
+        setState({ url, attempt, data: null, error: error instanceof ApiError ? error : new ApiError(String(error), null) });
       },
     );
     return () => controller.abort();
-  }, [api, url, key, parse]);
+  }, [api, url, attempt]);
 
-  const current = state?.key === key ? state : null;
+  const current = url != null && state?.url === url ? state : null;
+  const fresh = current?.attempt === attempt;
   return {
     data: current?.data ?? null,
-    error: current?.error ?? null,
-    loading: url != null && current == null,
+    error: fresh ? current.error : null,
+    loading: url != null && !fresh,
     refetch: () => setAttempt((n) => n + 1),
   };
 }
