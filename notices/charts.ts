@@ -79,7 +79,7 @@ export function renderChartSvg(chart: NoticeChart, latin = false): RenderedChart
     instance.setOption({ ...option, animation: false, backgroundColor: '#ffffff' });
     let svg = instance.renderToSVGString();
     // ECharts writes the quoted font list unescaped inside style="…"
-    svg = svg.split(FONT_FAMILY).join('PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif');
+    svg = svg.split(FONT_FAMILY).join('PingFang SC, Microsoft YaHei, Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif');
     if (latin) svg = svg.replace(/[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+/g, '');
     return { svg, width: CHART_WIDTH, height, legend };
   } finally {
@@ -95,7 +95,7 @@ export function renderChartPng(chart: NoticeChart): RenderedChart & { png: Buffe
   const resvg = new Resvg(rendered.svg, {
     fitTo: { mode: 'width', value: rendered.width * 2 },
     background: '#ffffff',
-    font: { loadSystemFonts: true, fontFiles: fonts, defaultFontFamily: latin ? 'DejaVu Sans' : 'Noto Sans CJK SC' },
+    font: { loadSystemFonts: true, fontFiles: fonts, defaultFontFamily: latin ? 'DejaVu Sans' : fonts.some((f) => /wqy/i.test(f)) ? 'WenQuanYi Micro Hei' : 'Noto Sans CJK SC' },
   });
   return { ...rendered, png: resvg.render().asPng() };
 }
