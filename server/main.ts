@@ -48,7 +48,10 @@ async function main(): Promise<void> {
   try {
     if (await warehouseIsEmpty(warehouse.pool)) {
       if (config.demoData) await loadDemoCity(warehouse.pool, config, log);
-      else log('数据仓库为空：请用 npm run etl -- load 导入数据（生产环境不生成示例数据）');
+      else {
+        log('数据仓库为空：建立空的数据集市；请用 npm run etl -- load 导入数据（生产环境不生成示例数据）');
+        await runLoad(warehouse.pool, [], { runBy: 'npm start（空仓库）', rebuildModels: true, log });
+      }
     }
     else if (await modelsOutOfDate(warehouse.pool, await modelFingerprint())) {
       log('数据模型已更新：重建数据集市与汇总表…');

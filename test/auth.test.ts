@@ -197,3 +197,19 @@ describe('what is reachable without signing in', () => {
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
   });
 });
+
+describe('production', () => {
+  it('refuses to start without CUBEJS_API_SECRET, and has no development token', async () => {
+    expect(() => readConfig({ NODE_ENV: 'production' })).toThrow(/CUBEJS_API_SECRET/);
+    const config = readConfig({ NODE_ENV: 'production', CUBEJS_API_SECRET: TEST_SECRET, DATABASE_URL: platform.db.url });
+    expect(config.demoData).toBe(false);
+    const app = await buildApp({ config, pool: platform.db.pool, layer: new SemanticLayer(await compileModel(), platform.db.pool) });
+    try {
+      expect((await app.inject({ url: '/api/dev-token' })).statusCode).toBe(404);
+      expect((await app.inject({ url: '/api/dev-token?role=admin' })).statusCode).toBe(404);
+      expect((await app.inject({ url: '/livez' })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
