@@ -30,7 +30,9 @@ describe('rectification pages', () => {
   it('compares counties for a city and townships for a county', () => {
     expect(boardLevel('990100000000').code).toBe('rectification.county_code');
     expect(boardLevel('990101000000').code).toBe('rectification.township_code');
-    expect(byRegionQuery('990100000000', ['2026-12-01', '2026-12-31']).dimensions).toEqual(['rectification.county_code', 'rectification.county_name']);
+    const q = byRegionQuery('990100000000', ['2026-12-01', '2026-12-31']);
+    expect(q.dimensions).toEqual(['rectification.county_code', 'rectification.county_name']);
+    expect(q.order).toEqual([['rectification.county_code', 'asc']]); // the gateway takes the array form
     const rows = boardRows([{ 'rectification.county_code': '990101000000', 'rectification.county_name': '甲区', 'rectification.open_items': '3', 'rectification.follow_up_pass_rate': null }], '990100000000');
     expect(rows[0]).toMatchObject({ code: '990101000000', name: '甲区' });
     expect(rows[0]!.values.open_items).toBe(3);
@@ -41,9 +43,10 @@ describe('rectification pages', () => {
     const option = trendOption([
       { 'rectification.month.month': '2026-11-01T00:00:00.000', 'rectification.open_items': '4', 'rectification.overdue_items': '1', 'rectification.closed_items': '2', 'rectification.follow_up_pass_rate': '50' },
       { 'rectification.month.month': '2026-12-01T00:00:00.000', 'rectification.open_items': '3', 'rectification.overdue_items': '0', 'rectification.closed_items': '1', 'rectification.follow_up_pass_rate': null },
-    ]) as any;
-    expect(option.xAxis.data).toEqual(['2026-11', '2026-12']);
-    expect(option.series.map((s: any) => [s.type, s.data])).toEqual([['bar', [4, 3]], ['bar', [1, 0]], ['bar', [2, 1]], ['line', [50, null]]]);
+    ], '2026-12-02') as any;
+    expect(option.xAxis.data).toEqual(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12']);
+    const empty = Array(10).fill(null);
+    expect(option.series.map((s: any) => [s.type, s.data])).toEqual([['bar', [...empty, 4, 3]], ['bar', [...empty, 1, 0]], ['bar', [...empty, 2, 1]], ['line', [...empty, 50, null]]]);
     expect(option.series[3].yAxisIndex).toBe(1);
   });
 

@@ -27,7 +27,7 @@ export default function RectificationBoard() {
   const regions = useCubeQuery(regionQuery);
   const months = useCubeQuery(trend);
   const rows = useMemo(() => (regions.resultSet ? boardRows(regions.resultSet.rawData() as Record<string, unknown>[], session.region) : []), [regions.resultSet, session.region]);
-  const option = useMemo(() => (months.resultSet ? trendOption(months.resultSet.rawData() as Record<string, unknown>[]) : null), [months.resultSet]);
+  const option = useMemo(() => (months.resultSet ? trendOption(months.resultSet.rawData() as Record<string, unknown>[], today) : null), [months.resultSet, today]);
 
   const columns: TableColumnsType<BoardRow> = [
     { title: level.label, dataIndex: 'name' },

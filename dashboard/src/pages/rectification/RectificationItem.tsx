@@ -2,7 +2,7 @@
 // deadline, review result, evidence), its evidence files, and the moves this
 // user may make now as buttons, each with a form (note, deadline, evidence).
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert, App, Button, Card, Checkbox, DatePicker, Descriptions, Empty, Form, Input, Modal, Space, Spin, Tag, Timeline, Upload } from 'antd';
 import type { Dayjs } from 'dayjs';
@@ -41,7 +41,12 @@ export default function RectificationItem() {
   const [saving, setSaving] = useState(false);
   const [uploading, setUploading] = useState(false);
   const [form] = Form.useForm<MoveValues>();
-  const item: ItemDetail | null = result.data;
+  // keep showing the item (and an open form) while it is fetched again after a change
+  const [shown, setShown] = useState<ItemDetail | null>(null);
+  useEffect(() => {
+    if (result.data) setShown(result.data);
+  }, [result.data]);
+  const item: ItemDetail | null = result.data ?? (shown?.id === Number(id) ? shown : null);
 
   const upload = async (file: File) => {
     if (!item) return;

@@ -192,7 +192,7 @@ export function byRegionQuery(region: string, range: [string, string]): Query {
     measures: BOARD_MEASURES.map((m) => `rectification.${m}`),
     dimensions: [level.code, level.name],
     timeDimensions: [{ dimension: 'rectification.month', dateRange: range }],
-    order: { [level.code]: 'asc' },
+    order: [[level.code, 'asc']],
   };
 }
 
@@ -221,20 +221,28 @@ export function boardRows(rows: Record<string, unknown>[], region: string): Boar
   }));
 }
 
-/** The monthly trend: open and overdue (bars) and the follow-up pass rate (line, right axis). */
-export function trendOption(rows: Record<string, unknown>[]): ChartOption {
-  const months = rows.map((r) => String(r['rectification.month.month'] ?? r['rectification.month'] ?? '').slice(0, 7));
-  const series = (m: string) => rows.map((r) => num(r[`rectification.${m}`]));
+/** The twelve months (YYYY-MM) up to `today`'s. */
+export function lastTwelveMonths(today: string): string[] {
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  return Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(year, month - 12 + i, 1)).toISOString().slice(0, 7));
+}
+
+/** The monthly trend over the last twelve months (months without items stay empty): open and overdue (bars) and the follow-up pass rate (line, right axis). */
+export function trendOption(rows: Record<string, unknown>[], today: string): ChartOption {
+  const months = lastTwelveMonths(today);
+  const byMonth = new Map(rows.map((r) => [String(r['rectification.month.month'] ?? r['rectification.month'] ?? '').slice(0, 7), r]));
+  const series = (m: string) => months.map((month) => num(byMonth.get(month)?.[`rectification.${m}`]));
   return {
     tooltip: { trigger: 'axis' },
     grid: { left: 48, right: 56, top: 36, bottom: 32 },
     xAxis: { type: 'category', data: months },
-    yAxis: [{ type: 'value', name: '个' }, { type: 'value', name: '%', max: 100, min: 0 }],
+    yAxis: [{ type: 'value', name: '个', minInterval: 1 }, { type: 'value', name: '%', max: 100, min: 0 }],
     series: [
       { name: '未完成整改', type: 'bar', data: series('open_items') },
       { name: '逾期未整改', type: 'bar', data: series('overdue_items'), itemStyle: { color: '#cf1322' } },
       { name: '本月已整改', type: 'bar', data: series('closed_items') },
-      { name: '回头看通过率', type: 'line', yAxisIndex: 1, data: series('follow_up_pass_rate'), connectNulls: true },
+      { name: '回头看通过率', type: 'line', yAxisIndex: 1, data: series('follow_up_pass_rate'), connectNulls: true, showSymbol: true, symbolSize: 8 },
     ],
   } as ChartOption;
 }
