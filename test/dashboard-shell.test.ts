@@ -4,7 +4,7 @@
 // the 审计日志 and 查看 (reveal) requests and answers.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AUDIT_ACTIONS } from '../audit/trail.ts';
-import { createCubeApi } from '../dashboard/src/api/cube';
+import { MAX_LOADS_IN_FLIGHT, Slots, createCubeApi } from '../dashboard/src/api/cube';
 import { ApiError, createApiClient, endsSession, errorMessage } from '../dashboard/src/api/http';
 import {
   SESSION_STORAGE_KEY,
@@ -153,12 +153,61 @@ describe('end of the session', () => {
       expect(urls[0]).toContain('/cubejs-api/v1/load');
     });
 
+    it('sends a page\'s queries at most four at a time, and asks again after a 429', async () => {
+      let inFlight = 0;
+      let most = 0;
+      let refused = 0;
+      vi.stubGlobal('fetch', async (url: string) => {
+        const query = JSON.parse(new URL(String(url), 'http://x').searchParams.get('query')!) as { measures: string[] } | { measures: string[] }[];
+        const m = (Array.isArray(query) ? query[0]! : query).measures[0]!;
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight -= 1;
+        // the first answer of query 3: another tab of the same user holds the server's slots
+        if (m === 'v.m3' && refused++ === 0) return new Response(JSON.stringify({ error: '同一账号同时进行的查询过多（最多 4 个），请稍后再试' }), { status: 429 });
+        const result = { query: { measures: [m] }, data: [{ [m]: m }], annotation: { measures: { [m]: { type: 'string' } }, dimensions: {}, segments: {}, timeDimensions: {} } };
+        return new Response(JSON.stringify({ queryType: 'regularQuery', results: [result], pivotQuery: { measures: [m], queryType: 'regularQuery' } }));
+      });
+      const ended = vi.fn();
+      const cube = createCubeApi('tok', ended, [10, 10]);
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => cube.load({ measures: [`v.m${i}`] }).then((r) => r.rawData()[0])));
+      expect(answers.map((row) => Object.values(row!)[0])).toEqual(Array.from({ length: 10 }, (_, i) => `v.m${i}`));
+      expect(most).toBe(MAX_LOADS_IN_FLIGHT);
+      expect(refused).toBe(2);
+      expect(ended).not.toHaveBeenCalled();
+    });
+
+    it('gives up after its retries with the server\'s message', async () => {
+      vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ error: '同一账号同时进行的查询过多（最多 4 个），请稍后再试' }), { status: 429 }));
+      await expect(createCubeApi('tok', () => {}, [1, 1]).load({ measures: ['v.m'] })).rejects.toMatchObject({ status: 429, message: expect.stringContaining('同时进行的查询过多') });
+    });
+
     it('does not end the session on other errors', async () => {
       vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ error: '当前角色无权查看个人明细' }), { status: 403 }));
       const ended = vi.fn();
       await expect(createCubeApi('tok', ended).load({ measures: ['integrity.findings'] })).rejects.toMatchObject({ status: 403 });
       expect(ended).not.toHaveBeenCalled();
     });
+  });
+});
+
+describe('slots', () => {
+  it('lets the waiting in, in order, as holders leave', async () => {
+    const slots = new Slots(2);
+    const order: string[] = [];
+    await slots.acquire();
+    await slots.acquire();
+    const c = slots.acquire().then(() => order.push('c'));
+    const d = slots.acquire().then(() => order.push('d'));
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    slots.release();
+    await c;
+    expect(order).toEqual(['c']);
+    slots.release();
+    await d;
+    expect(order).toEqual(['c', 'd']);
   });
 });
 
