@@ -16,6 +16,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   DEMO_DATA: z.enum(['true', 'false', '1', '0']).optional(),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180, '审计日志至少保留 180 天').default(180),
+  LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
 });
 
 const flag = (v: string) => v === 'true' || v === '1';
@@ -35,6 +36,8 @@ export interface Config {
   /** Fill an empty warehouse with the synthetic demo city at start (development default). */
   demoData: boolean;
   auditRetentionDays: number;
+  /** Sign-in attempts one client address may make per minute (all names together). */
+  loginAttemptsPerMinute: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -61,5 +64,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: flag(e.TRUST_PROXY),
     demoData: e.DEMO_DATA === undefined ? !isProduction : flag(e.DEMO_DATA),
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,
   };
 }

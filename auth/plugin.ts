@@ -14,6 +14,8 @@ import { findUser, type User } from './users.ts';
 export interface AuthOptions {
   pool: pg.Pool;
   apiSecret: string;
+  /** Sign-in attempts one client address may make per minute. */
+  attemptsPerMinute: number;
 }
 
 /** Paths reachable without a token; everything else under /api and /cubejs-api needs one. */
@@ -35,7 +37,7 @@ export function userJson(user: User) {
   return { name: user.name, display: user.display, role: user.role, region: user.region, regionName: user.regionName ?? '' };
 }
 
-async function auth(app: FastifyInstance, { pool, apiSecret }: AuthOptions): Promise<void> {
+async function auth(app: FastifyInstance, { pool, apiSecret, attemptsPerMinute }: AuthOptions): Promise<void> {
   const verifier = new TokenVerifier(pool, apiSecret);
   app.decorateRequest('principal', null as never);
 
@@ -53,7 +55,7 @@ async function auth(app: FastifyInstance, { pool, apiSecret }: AuthOptions): Pro
   await app.register(rateLimit, { global: false });
 
   app.post('/api/auth/login', {
-    config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    config: { rateLimit: { max: attemptsPerMinute, timeWindow: '1 minute' } },
   }, async (request: FastifyRequest, reply) => {
     const body = loginSchema.safeParse(request.body ?? {});
     if (!body.success) return reply.status(400).send({ error: body.error.issues.map((i) => i.message).join('；') });

@@ -7,6 +7,7 @@ import type { BenchData, GeneratorOptions, ScaleName } from './data.ts';
 import { BENCH_DIR } from './data.ts';
 import type { FloorResult } from './floor.ts';
 import type { LoadResult } from './load.ts';
+import type { ConcurrencyResult, LatencySummary } from './concurrency.ts';
 import type { MemorySampler } from './memory.ts';
 import type { PageResult } from './page.ts';
 import type { QueryMeasurement } from './queries.ts';
@@ -77,9 +78,11 @@ export interface BenchResult {
   monthly: { month: string; files: number; rows: number; files_seconds: number; models_seconds: number; rollups_seconds: number; end_to_end_seconds: number };
   queries: QueryMeasurement[];
   page: Omit<PageResult, 'loads' | 'cold'> & { loads: PageResult['loads']; cold: PageResult['cold'] };
+  /** N users at once with the monthly load in the middle (concurrency.ts). */
+  concurrency: ConcurrencyResult | { skipped: string };
   memory: ReturnType<MemorySampler['result']>;
   machine: Machine;
-  targets: typeof TARGETS & { met: { load: boolean; queries_p95: boolean; page: boolean | null } };
+  targets: typeof TARGETS & { met: { load: boolean; queries_p95: boolean; page: boolean | null; concurrency_p95: boolean | null } };
   measured_at: string;
   duration_seconds: number;
   notes: string[];
@@ -94,6 +97,7 @@ export function buildResult(args: {
   monthly: LoadResult & { month: string };
   queries: QueryMeasurement[];
   page: PageResult;
+  concurrency: ConcurrencyResult | { skipped: string };
   memory: ReturnType<MemorySampler['result']>;
   machine: Machine;
   startedAt: Date;
@@ -139,6 +143,7 @@ export function buildResult(args: {
     },
     queries,
     page,
+    concurrency: args.concurrency,
     memory: args.memory,
     machine: args.machine,
     targets: {
@@ -147,6 +152,7 @@ export function buildResult(args: {
         load: ratio <= TARGETS.copy_floor_ratio,
         queries_p95: queries.every((q) => q.p95_ms < TARGETS.query_p95_ms),
         page: page.complete_ms === null ? null : page.complete_ms < TARGETS.page_ms,
+        concurrency_p95: 'skipped' in args.concurrency ? null : args.concurrency.errors === 0 && args.concurrency.overall.p95_ms < TARGETS.query_p95_ms && (args.concurrency.during_load?.p95_ms ?? 0) < TARGETS.query_p95_ms,
       },
     },
     measured_at: new Date().toISOString(),
@@ -241,6 +247,8 @@ export function formatSummary(r: BenchResult): string {
     if (errors.length > 0) lines.push(`  ⚠ 页面错误：${[...new Set(errors)].join('；')}`);
   }
   lines.push('');
+  lines.push(...formatConcurrency(r));
+  lines.push('');
   lines.push('── 内存 Memory（峰值）──');
   const m = r.memory;
   lines.push(`  node 进程 maxRSS：${m.node_max_rss_mb} MB`);
@@ -264,4 +272,22 @@ export function formatSummary(r: BenchResult): string {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+function formatConcurrency(r: BenchResult): string[] {
+  const c = r.concurrency;
+  const lines = ['── 并发 Concurrency（多用户同时使用，期间进行月度导入）──'];
+  if ('skipped' in c) return [...lines, `  跳过：${c.skipped}`];
+  const row = (label: string, s: LatencySummary | null) =>
+    s ? `  ${pad(label, 24)}${String(s.count).padStart(7)}${ms(s.p50_ms).padStart(10)}${ms(s.p95_ms).padStart(10)}${ms(s.p99_ms).padStart(10)}${ms(s.max_ms).padStart(10)}` : `  ${pad(label, 24)}      —`;
+  lines.push(`  ${c.users} 个用户，${c.seconds} s，思考时间 ${c.think_ms[0]}–${c.think_ms[1]} ms；登录 p95 ${ms(c.sign_in.p95_ms)}；吞吐 ${c.throughput_qps} 查询/s；错误 ${c.errors}${c.error_examples.length ? `（${c.error_examples.join('；')}）` : ''}`);
+  lines.push(`  月度导入：第 ${c.monthly_load.started_at_s} s 开始，用时 ${c.monthly_load.seconds} s${c.monthly_load.error ? `，失败：${c.monthly_load.error}` : ''}`);
+  lines.push(`  ${pad('', 24)}${'n'.padStart(7)}${'p50'.padStart(10)}${'p95'.padStart(10)}${'p99'.padStart(10)}${'max'.padStart(10)}`);
+  lines.push(row('全部 all', c.overall));
+  lines.push(row('导入前 before load', c.before_load));
+  lines.push(row('导入中 during load', c.during_load));
+  lines.push(row('导入后 after load', c.after_load));
+  for (const [name, s] of Object.entries(c.queries)) lines.push(row(name, s));
+  lines.push(`  p95 < ${r.targets.query_p95_ms} ms 且无错误（含导入中）：${pass(r.targets.met.concurrency_p95)}`);
+  return lines;
 }

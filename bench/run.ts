@@ -12,7 +12,8 @@ import { measureLoad } from './load.ts';
 import { MemorySampler } from './memory.ts';
 import { measureMonthlyLoad } from './monthly.ts';
 import { ensureDashboardBuilt, measurePage, type PageResult } from './page.ts';
-import { cityToken, measureQueries, startGateway, type Gateway } from './queries.ts';
+import { cityToken, discoverQueries, measureQueries, startGateway, type Gateway } from './queries.ts';
+import { measureConcurrency, type ConcurrencyResult } from './concurrency.ts';
 import { buildResult, describeMachine, formatSummary, withGrowth, writeResult } from './report.ts';
 
 const started = new Date();
@@ -33,6 +34,9 @@ interface Options {
   runs: number;
   pageLoads: number;
   keepDb: boolean;
+  users: number;
+  seconds: number;
+  skipConcurrency: boolean;
 }
 
 /** What the benchmark is doing: named when the process stops before finishing. */
@@ -134,6 +138,22 @@ async function main(opts: Options): Promise<void> {
         await (gateway as Gateway | null)?.close();
       }
     }
+    stage = '并发';
+    memory.setPhase('concurrency');
+    let concurrency: ConcurrencyResult | { skipped: string };
+    if (opts.skipConcurrency) {
+      concurrency = { skipped: '--skip-concurrency' };
+    } else {
+      log(`── 并发：${opts.users} 个用户 ${opts.seconds} 秒，期间月度导入 ──`);
+      const { token, cityCode } = await cityToken(db.pool);
+      const gateway = await startGateway(db, model, token);
+      try {
+        const leadershipPage = await discoverQueries(gateway, cityCode);
+        concurrency = await measureConcurrency({ gateway, pool: db.pool, data, leadershipPage, cityCode, users: opts.users, seconds: opts.seconds, log });
+      } finally {
+        await gateway.close();
+      }
+    }
     memory.setPhase('end');
     await memory.sample();
     memory.stop();
@@ -147,6 +167,7 @@ async function main(opts: Options): Promise<void> {
       monthly,
       queries,
       page,
+      concurrency,
       memory: memory.result(),
       machine: describeMachine(postgres, settings, loadavgStart),
       startedAt: started,
@@ -178,6 +199,9 @@ const program = new Command('bench')
   .option('--runs <n>', '每个查询的热查询次数', positiveInt, 30)
   .option('--page-loads <n>', '页面热加载次数（取中位数）', positiveInt, 5)
   .option('--keep-db', '结束时保留导入的数据库（下次运行时删除）', false)
+  .option('--users <n>', '并发步骤的模拟用户数', positiveInt, 50)
+  .option('--seconds <n>', '并发步骤的时长（秒）', positiveInt, 60)
+  .option('--skip-concurrency', '不测并发', false)
   .action(async (opts: Options) => {
     try {
       await main(opts);

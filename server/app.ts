@@ -64,7 +64,7 @@ export async function buildApp({ config, pool, layer, logger }: AppDeps): Promis
   });
 
   // first: its hook guards every /api and /cubejs-api route registered after it
-  await app.register(authPlugin, { pool, apiSecret: config.apiSecret });
+  await app.register(authPlugin, { pool, apiSecret: config.apiSecret, attemptsPerMinute: config.loginAttemptsPerMinute });
   await app.register(healthPlugin, { pool });
   await app.register(cubeApiPlugin, { layer, pool });
   await app.register(personsPlugin, { layer, pool });
