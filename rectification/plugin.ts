@@ -130,8 +130,12 @@ export async function rectificationPlugin(app: FastifyInstance, options: Rectifi
   app.get('/api/rectification/regions', async (request) => ({ regions: await itemRegions(db, principalOf(request)) }));
 
   app.get('/api/rectification/proposals', async (request) => {
+    const principal = principalOf(request);
     const query = parse(proposalQuerySchema, request.query, '查询条件');
-    return listProposals(db, principalOf(request), query);
+    const result = await listProposals(db, principal, query);
+    // person-level rows (masked), audited as the integrity view's are
+    await appendAudit(pool, { actor: principal, action: 'query_person_level', target: 'rectification:proposals', detail: { query, rows: result.proposals.length, total: result.total } });
+    return result;
   });
 
   app.post('/api/rectification/proposals/accept', async (request, reply) => {
@@ -165,7 +169,12 @@ export async function rectificationPlugin(app: FastifyInstance, options: Rectifi
     return dismissed;
   });
 
-  app.get<IdParams>('/api/rectification/:id', async (request) => getItem(db, principalOf(request), itemIdOf(request.params.id)));
+  app.get<IdParams>('/api/rectification/:id', async (request) => {
+    const principal = principalOf(request);
+    const item = await getItem(db, principal, itemIdOf(request.params.id));
+    if (item.persons.length > 0) await appendAudit(pool, { actor: principal, action: 'query_person_level', target: `rectification:${item.id}`, detail: { persons: item.persons.length } });
+    return item;
+  });
 
   app.post<IdParams>('/api/rectification/:id/transition', async (request) => {
     const principal = principalOf(request);

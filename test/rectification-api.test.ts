@@ -353,6 +353,8 @@ describe('proposals from the integrity checks', () => {
     expect(accepted.body.persons).toEqual([{ id_number: maskIdNumber(finding.id_number), name: expect.stringContaining('*') }]);
     const stored = await platform.db.pool.query(`select persons from app.rectification_items where item_id = $1`, [accepted.body.id]);
     expect(stored.rows[0].persons).toEqual([{ id_number: finding.id_number, name: finding.person_name }]);
+    const viewed = await platform.db.pool.query(`select count(*)::int as n from app.audit_log where action = 'query_person_level' and target = 'rectification:proposals' and user_name = 'inspector1'`);
+    expect(viewed.rows[0].n).toBeGreaterThan(0);
     const again = await api('GET', '/api/rectification/proposals?page_size=500', 'inspector');
     expect(again.body.total).toBe(total - 1);
     expect(again.body.proposals.some((p: any) => p.id === death.id)).toBe(false);
