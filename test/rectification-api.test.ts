@@ -234,6 +234,10 @@ describe('evidence', () => {
     expect((await upload(item.id, 'countyA', docx, '说明.docx')).body.media_type).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
     expect((await upload(item.id, 'countyA', png, '现场.png')).body.media_type).toBe('image/png');
+    // well above the JSON body limit (1 MB), within the evidence limit (20 MB)
+    const scan = await upload(item.id, 'countyA', Buffer.concat([PDF, Buffer.alloc(5 * 1024 * 1024)]), '扫描件.pdf');
+    expect(scan.status).toBe(201);
+    expect(scan.body.size).toBe(PDF.length + 5 * 1024 * 1024);
   });
 
   it('refuses a program renamed .pdf, an empty file and a file over 20 MB', async () => {
