@@ -10,6 +10,7 @@ import { generateCity } from './generate/index.ts';
 import { runLoad } from './load/batch.ts';
 import { LoadRefusedError } from './load/plan.ts';
 import { createLoadProgress, printLoadSummary } from './load/report.ts';
+import { escapeControls } from './formats/control-chars.ts';
 import { lastCompleteMonth } from '../server/demo-data.ts';
 import { openForReading } from './history/connect.ts';
 import { formatBatch, formatHistory } from './history/format.ts';
@@ -56,12 +57,13 @@ program
   .command('load')
   .description('导入导出文件或目录（CSV/XLSX），校验每一行，运行数据模型')
   .argument('<paths...>', '文件或目录')
-  .action(async (paths: string[]) => {
+  .option('--force', '内容与已导入的文件相同也再导入一次（例如在较新的导出之后重新导入较早的导出），并在导入记录中注明"强制重新导入"', false)
+  .action(async (paths: string[], opts: { force: boolean }) => {
     const config = readConfig();
     const warehouse = await openWarehouse(config, (m) => console.error(m));
     try {
       const progress = createLoadProgress();
-      const report = await runLoad(warehouse.pool, paths, { runBy: config.etlRunBy, ...progress.callbacks, log: progress.log });
+      const report = await runLoad(warehouse.pool, paths, { runBy: config.etlRunBy, force: opts.force, ...progress.callbacks, log: progress.log });
       progress.stop();
       printLoadSummary(report);
     } finally {
@@ -103,7 +105,7 @@ async function reading(work: (pool: pg.Pool) => Promise<void>): Promise<void> {
       await connection.close();
     }
   } catch (e) {
-    console.error(e instanceof BatchNotFoundError ? e.message : `出错：${(e as Error).message}`);
+    console.error(escapeControls(e instanceof BatchNotFoundError ? e.message : `出错：${(e as Error).message}`));
     failed = true;
   }
   if (failed) process.exit(1);
@@ -165,7 +167,8 @@ program
   });
 
 program.parseAsync().catch((e: Error) => {
-  if (e instanceof LoadRefusedError) console.error(e.message);
-  else console.error(`导入失败：${e.message}`);
+  // messages quote file names, headers and values: escape sequences in them are written out
+  if (e instanceof LoadRefusedError) console.error(escapeControls(e.message));
+  else console.error(escapeControls(`导入失败：${e.message}`));
   process.exit(1);
 });

@@ -1,4 +1,5 @@
 // The load history as a person reads it on a terminal (Chinese, aligned tables).
+import { escapeControls, terminalText } from '../formats/control-chars.ts';
 import { STATUS_TEXT, type Batch, type BatchFile } from './query.ts';
 import { formatCount, renderTable, type Column } from './text-table.ts';
 
@@ -19,24 +20,46 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)} 小时 ${two(Math.floor((s % 3600) / 60))} 分`;
 }
 
+export interface LineAccount {
+  lines: number;
+  blankRows: number;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+}
+
+/**
+ * How every line of a file is accounted for: "文件 12 行 = 表头 1 + 数据 10（导入 9 + 拒收 1）+ 空行 1".
+ * What is neither data nor blank is the header (and line breaks inside quoted values).
+ */
+export function lineAccountText(a: LineAccount): string {
+  const other = a.lines - a.blankRows - a.rowsRead;
+  const parts = [`${other === 1 ? '表头' : '表头及值内换行'} ${formatCount(other)}`, `数据 ${formatCount(a.rowsRead)}（导入 ${formatCount(a.rowsLoaded)} + 拒收 ${formatCount(a.rowsRejected)}）`];
+  if (a.blankRows > 0) parts.push(`空行 ${formatCount(a.blankRows)}`);
+  return `文件 ${formatCount(a.lines)} 行 = ${parts.join(' + ')}`;
+}
+
 function fileNote(f: BatchFile): string {
   const parts: string[] = [];
   if (f.isCorrection) parts.push('补正文件');
+  if (f.forced) parts.push('强制重新导入');
   if (f.note) parts.push(f.note);
   return parts.join('；');
 }
 
+const fileLines = (f: BatchFile) => (f.linesTotal === null ? '-' : formatCount(f.linesTotal));
+
 const outcomeText = (f: BatchFile) => (f.outcome === 'skipped' ? '跳过' : '已导入');
 
 function batchHeading(b: Batch): string[] {
-  const who = b.host ? `${b.runBy}@${b.host}` : b.runBy;
+  const who = terminalText(b.host ? `${b.runBy}@${b.host}` : b.runBy);
   const lines = [`批次 ${b.batchId}  ${b.statusText}  执行人 ${who}  开始 ${formatTime(b.startedAt)}  用时 ${formatDuration(b.durationSeconds)}${b.finishedAt ? '' : '（尚未结束）'}`];
   if (b.status === 'succeeded') {
     const loaded = b.files.filter((f) => f.outcome === 'loaded').length;
     const skipped = b.files.length - loaded;
-    lines.push(`  文件 ${b.files.length} 个（导入 ${loaded}，跳过 ${skipped}）；读取 ${formatCount(b.rowsRead)} 行，导入 ${formatCount(b.rowsLoaded)} 行，拒收 ${formatCount(b.rowsRejected)} 行`);
+    lines.push(`  文件 ${b.files.length} 个（导入 ${loaded}，跳过 ${skipped}）；读取 ${formatCount(b.rowsRead)} 行，导入 ${formatCount(b.rowsLoaded)} 行，拒收 ${formatCount(b.rowsRejected)} 行（导入 + 拒收 = 读取）`);
   }
-  if (b.error) lines.push(`  错误：${b.error.replace(/\n/g, '\n        ')}`);
+  if (b.error) lines.push(`  错误：${escapeControls(b.error).replace(/\r?\n/g, '\n        ')}`);
   return lines;
 }
 
@@ -50,6 +73,7 @@ function filesTable(b: Batch, full: boolean): string {
     { title: '读取', align: 'right' as const },
     { title: '导入', align: 'right' as const },
     { title: '拒收', align: 'right' as const },
+    { title: '文件行数', align: 'right' as const },
     { title: '说明', maxWidth: full ? undefined : 60 },
   ];
   const rows = b.files.map((f) => [
@@ -61,6 +85,7 @@ function filesTable(b: Batch, full: boolean): string {
     formatCount(f.rowsRead),
     formatCount(f.rowsLoaded),
     formatCount(f.rowsRejected),
+    fileLines(f),
     fileNote(f),
   ]);
   return renderTable(columns, rows, '  ');
@@ -68,7 +93,7 @@ function filesTable(b: Batch, full: boolean): string {
 
 function noFiles(b: Batch): string[] {
   const why = b.statusText === STATUS_TEXT.running ? '导入尚未结束，文件在提交时记录' : '文件记录随事务回滚';
-  return [`  （没有文件记录：${why}）导入路径：${b.paths.join('、') || '-'}`];
+  return [`  （没有文件记录：${why}）导入路径：${terminalText(b.paths.join('、')) || '-'}`];
 }
 
 /** The list of `history`: each batch with its files (short checksums). */
@@ -87,12 +112,17 @@ export function formatHistory(batches: readonly Batch[]): string {
 export function formatBatch(b: Batch): string {
   const out: string[] = [...batchHeading(b)];
   out.push(`  开始 ${formatTime(b.startedAt)}，结束 ${b.finishedAt ? formatTime(b.finishedAt) : '-'}`);
-  out.push(`  导入路径：${b.paths.join('、') || '-'}`);
+  out.push(`  导入路径：${terminalText(b.paths.join('、')) || '-'}`);
   if (b.files.length === 0) {
     out.push(...noFiles(b));
     return out.join('\n');
   }
   out.push('', filesTable(b, true));
+  const accounted = b.files.filter((f) => f.outcome === 'loaded' && f.linesTotal !== null);
+  if (accounted.length > 0) {
+    out.push('', '  每一行的去向（行数 = 表头 + 数据 + 空行；数据 = 导入 + 拒收）：');
+    for (const f of accounted) out.push(`  ${terminalText(f.name)}：${lineAccountText({ lines: f.linesTotal!, blankRows: f.blankRows ?? 0, rowsRead: f.rowsRead, rowsLoaded: f.rowsLoaded, rowsRejected: f.rowsRejected })}`);
+  }
   out.push('', '  文件校验值（SHA-256）与位置：');
   out.push(renderTable([{ title: '文件' }, { title: 'SHA-256' }, { title: '位置' }], b.files.map((f) => [f.name, f.sha256, f.path]), '  '));
   const rejected = b.files.reduce((n, f) => n + f.rowsRejected, 0);

@@ -27,6 +27,11 @@ export interface BatchFile {
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
+  /** Lines of the file and its blank rows (null for files loaded before lines were counted, and skipped files). */
+  linesTotal: number | null;
+  blankRows: number | null;
+  /** Loaded again with --force although its content was loaded before. */
+  forced: boolean;
   /** Why the file was skipped (or another remark of the load). */
   note: string | null;
 }
@@ -85,6 +90,9 @@ interface FileRow {
   rows_read: string;
   rows_loaded: string;
   rows_rejected: string;
+  lines_total: string | null;
+  blank_rows: string | null;
+  forced: boolean | null;
   note: string | null;
 }
 
@@ -122,7 +130,9 @@ async function readBatches(db: Queryable, where: string, params: unknown[]): Pro
   const ids = batches.rows.map((b) => b.batch_id);
   const files = await db.query<FileRow>(
     `select batch_id, file_path, file_name, kind, format, sha256, outcome, to_jsonb(f) -> 'is_correction' = 'true' as is_correction,
-            rows_read, rows_loaded, rows_rejected, note
+            rows_read, rows_loaded, rows_rejected, note,
+            (to_jsonb(f) ->> 'lines_total')::bigint as lines_total, (to_jsonb(f) ->> 'blank_rows')::bigint as blank_rows,
+            to_jsonb(f) -> 'forced' = 'true' as forced
        from etl.batch_files f where batch_id = any($1::bigint[])
       order by batch_id, kind, file_name`,
     [ids],
@@ -143,6 +153,9 @@ async function readBatches(db: Queryable, where: string, params: unknown[]): Pro
       rowsRead: Number(f.rows_read),
       rowsLoaded: Number(f.rows_loaded),
       rowsRejected: Number(f.rows_rejected),
+      linesTotal: f.lines_total === null ? null : Number(f.lines_total),
+      blankRows: f.blank_rows === null ? null : Number(f.blank_rows),
+      forced: f.forced === true,
       note: f.note,
     });
     byBatch.set(f.batch_id, list);

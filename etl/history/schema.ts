@@ -4,7 +4,11 @@
 //   original text), so a correction sheet can be exported and reloaded;
 // - etl.batch_files.headers: the file's header row in its original order
 //   (jsonb does not keep the order of row_data's keys);
-// - etl.batch_files.is_correction: the file was a correction (补正) file.
+// - etl.batch_files.is_correction: the file was a correction (补正) file;
+// - etl.batch_files.lines_total, blank_rows: the file's lines and its blank
+//   rows, so every line is accounted for (lines = header + blank + read +
+//   line breaks inside values);
+// - etl.batch_files.forced: loaded again with `etl load --force`.
 // Idempotent. The columns are looked up first and only altered when missing:
 // `alter table` waits for a running load's locks, a look-up does not.
 import type pg from 'pg';
@@ -18,6 +22,9 @@ const COLUMNS = [
   { table: 'rejects', column: 'row_data', type: 'jsonb' },
   { table: 'batch_files', column: 'headers', type: 'text[]' },
   { table: 'batch_files', column: 'is_correction', type: 'boolean not null default false' },
+  { table: 'batch_files', column: 'lines_total', type: 'bigint' },
+  { table: 'batch_files', column: 'blank_rows', type: 'bigint' },
+  { table: 'batch_files', column: 'forced', type: 'boolean not null default false' },
 ] as const;
 
 async function missingColumns(db: Queryable): Promise<(typeof COLUMNS)[number][]> {

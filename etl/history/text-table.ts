@@ -1,5 +1,7 @@
 // Plain-text tables for a terminal, aligned for Chinese text: CJK and
-// full-width characters take two columns.
+// full-width characters take two columns. Cells come from exported files and
+// may hold escape sequences: they are printed written out (\x1B), never raw.
+import { terminalText } from '../formats/control-chars.ts';
 
 /** East Asian wide and full-width code points (Unicode UAX #11, W and F). */
 function isWide(cp: number): boolean {
@@ -59,7 +61,8 @@ export interface Column {
 
 /** Renders rows under a header line and a rule; the last column is not padded. */
 export function renderTable(columns: readonly Column[], rows: readonly (readonly string[])[], indent = ''): string {
-  const cells = rows.map((row) => row.map((c, i) => (columns[i]!.maxWidth ? truncate(c.replace(/\s+/g, ' '), columns[i]!.maxWidth!) : c.replace(/\s+/g, ' '))));
+  const oneLine = (c: string) => terminalText(c.replace(/\s+/g, ' '));
+  const cells = rows.map((row) => row.map((c, i) => (columns[i]!.maxWidth ? truncate(oneLine(c), columns[i]!.maxWidth!) : oneLine(c))));
   const widths = columns.map((c, i) => Math.max(displayWidth(c.title), ...cells.map((r) => displayWidth(r[i] ?? ''))));
   const line = (values: readonly string[]) =>
     indent + values.map((v, i) => (i === values.length - 1 && (columns[i]!.align ?? 'left') === 'left' ? v : pad(v, widths[i]!, columns[i]!.align ?? 'left'))).join('  ').trimEnd();

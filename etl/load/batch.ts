@@ -10,6 +10,7 @@ import { refreshModelRollups, type RollupBuild } from '../../cube/rollups/index.
 import { copyLines, csvLine } from './copy-rows.ts';
 import { ensureHistorySchema } from '../history/schema.ts';
 import { loadFile, type Reject } from './load-file.ts';
+import type { LineCount } from '../read/index.ts';
 import { modelFingerprint } from './model-fingerprint.ts';
 import { discardPlan, planLoad, type PlannedFile } from './plan.ts';
 import { PreparerPool, type PreparedFile } from './prepare/pool.ts';
@@ -38,6 +39,10 @@ export interface FileReport {
   rowsLoaded: number;
   rowsRejected: number;
   rejects: Reject[];
+  /** How the file's lines were accounted for (loaded files). */
+  lines?: LineCount;
+  /** Loaded again with --force although the same content was loaded before. */
+  forced?: boolean;
 }
 
 export interface LoadReport {
@@ -58,6 +63,8 @@ export interface LoadOptions {
   refreshRollups?: boolean;
   /** Build the models even when no file brings new data (after the models changed). */
   rebuildModels?: boolean;
+  /** Load files whose content was loaded before (`etl load --force`), recorded as forced. */
+  force?: boolean;
   onFileStart?: (file: PlannedFile, index: number, total: number) => void;
   onProgress?: (file: PlannedFile, bytes: number) => void;
   log?: (msg: string) => void;
@@ -81,9 +88,9 @@ async function regionCodes(client: pg.ClientBase): Promise<string[]> {
 
 async function recordFile(client: pg.ClientBase, batchId: number, f: FileReport, file: PlannedFile): Promise<void> {
   await client.query(
-    `insert into etl.batch_files (batch_id, file_path, file_name, sha256, kind, format, outcome, rows_read, rows_loaded, rows_rejected, note, headers, is_correction)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    [batchId, f.path, f.name, file.sha256, f.kind, f.format, f.outcome, f.rowsRead, f.rowsLoaded, f.rowsRejected, f.note, [...file.match.positions.keys()], file.isCorrection],
+    `insert into etl.batch_files (batch_id, file_path, file_name, sha256, kind, format, outcome, rows_read, rows_loaded, rows_rejected, note, headers, is_correction, lines_total, blank_rows, forced)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+    [batchId, f.path, f.name, file.sha256, f.kind, f.format, f.outcome, f.rowsRead, f.rowsLoaded, f.rowsRejected, f.note, [...file.match.positions.keys()], file.isCorrection, f.lines?.lines ?? null, f.lines?.blankRows ?? null, f.forced === true],
   );
   if (f.rejects.length === 0) return;
   async function* lines() {
@@ -132,13 +139,14 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
       }
       return prepared;
     };
-    const nextToLoad = (i: number) => planned.findIndex((_, j) => j > i && previous[j] === null);
+    const nextToLoad = (i: number) => planned.findIndex((_, j) => j > i && (previous[j] === null || options.force === true));
     for (const [i, file] of planned.entries()) {
       options.onFileStart?.(file, i, planned.length);
       const spec = file.match.spec;
       const base = { path: file.origin ?? file.path, name: file.name, kind: spec.kind, kindTitle: spec.title };
       let report: FileReport;
-      if (previous[i] !== null) {
+      const forced = options.force === true && previous[i] !== null;
+      if (previous[i] !== null && !forced) {
         report = { ...base, format: '', outcome: 'skipped', note: `内容与批次 ${previous[i]} 导入的文件相同，跳过`, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rejects: [] };
         options.onProgress?.(file, file.size);
       } else {
@@ -150,7 +158,8 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
         preparing.delete(i);
         if (spec.table === 'regions') codes = null;
         const rowsRejected = new Set(result.rejects.map((r) => r.rowNumber)).size;
-        report = { ...base, format: result.format, outcome: 'loaded', note: null, rowsRead: result.rowsRead, rowsLoaded: result.rowsLoaded, rowsRejected, rejects: result.rejects };
+        const note = [forced ? `强制重新导入（内容与批次 ${previous[i]} 导入的文件相同）` : null, result.note].filter(Boolean).join('；') || null;
+        report = { ...base, format: result.format, outcome: 'loaded', note, rowsRead: result.rowsRead, rowsLoaded: result.rowsLoaded, rowsRejected, rejects: result.rejects, lines: result.lines, forced };
       }
       await recordFile(client, batchId, report, file);
       files.push(report);

@@ -7,8 +7,9 @@ import type { KindSpec } from '../formats/kinds.ts';
 import { applyCorrection } from '../rejects/apply-correction.ts';
 import { stageRowData } from '../rejects/row-data.ts';
 import { copyChunks } from './copy-rows.ts';
-import { replacePartitions } from './partitions.ts';
+import { newPartitionUse, partitionNote, replacePartitions, type PartitionUse } from './partitions.ts';
 import type { PlannedFile } from './plan.ts';
+import type { LineCount } from '../read/index.ts';
 import type { PreparedFile } from './prepare/pool.ts';
 import { copiesIntoPartitions, type PreparedEvent } from './prepare/prepare.ts';
 import { COPY_LINEAGE, type Reject } from './prepare/encode.ts';
@@ -20,6 +21,10 @@ export interface FileLoadResult {
   rowsLoaded: number;
   rejects: Reject[];
   format: string;
+  /** How the file's lines were accounted for (lines = header + blank + read + line breaks inside values). */
+  lines: LineCount;
+  /** A remark for the summary and the history (values put in the default partition). */
+  note: string | null;
 }
 
 const STAGE = 'pg_temp.load_stage';
@@ -75,7 +80,7 @@ type Done = Extract<PreparedEvent, { type: 'done' }>;
  * Runs the file's events against the database: each `segment` replaces its
  * partitions, each run of `data` is one COPY into `target`.
  */
-async function applyEvents(client: pg.ClientBase, spec: KindSpec, target: string, prepared: PreparedFile, onProgress: (bytes: number) => void): Promise<Done> {
+async function applyEvents(client: pg.ClientBase, spec: KindSpec, target: string, prepared: PreparedFile, onProgress: (bytes: number) => void, partitions: PartitionUse): Promise<Done> {
   const events = prepared[Symbol.asyncIterator]();
   let next = await events.next();
   async function* dataRun() {
@@ -89,7 +94,7 @@ async function applyEvents(client: pg.ClientBase, spec: KindSpec, target: string
     const event = next.value;
     if (event.type === 'done') return event;
     if (event.type === 'segment') {
-      await replacePartitions(client, spec, event.partitions);
+      await replacePartitions(client, spec, event.partitions, partitions);
       next = await events.next();
     } else {
       await copyChunks(client, target, columnsOf(spec), dataRun());
@@ -102,19 +107,20 @@ export async function loadFile(client: pg.ClientBase, file: PlannedFile, prepare
   const spec = file.match.spec;
   let done: Done;
   let fileRejects: Reject[] = [];
+  const partitions = newPartitionUse();
   // The file name is the same on every row: the COPY lines leave it out and it
   // is the column's default while the file is COPYed (dropped again after; the
   // transaction undoes it too).
   const sourceFile = `alter column source_file set default ${client.escapeLiteral(file.name)}`;
   if (copiesIntoPartitions(file.match, file.isCorrection)) {
     await client.query(`alter table raw.${spec.table} ${sourceFile}`);
-    done = await applyEvents(client, spec, `raw.${spec.table}`, prepared, onProgress);
+    done = await applyEvents(client, spec, `raw.${spec.table}`, prepared, onProgress, partitions);
     await client.query(`alter table raw.${spec.table} alter column source_file drop default`);
   } else {
     // Kinds with file-wide checks or keyed replacement (and corrections): COPY
     // into a temporary table, check, then replace what the export supersedes.
     await client.query(`drop table if exists ${STAGE}; create temp table load_stage (like raw.${spec.table}); alter table ${STAGE} ${sourceFile}`);
-    done = await applyEvents(client, spec, STAGE, prepared, onProgress);
+    done = await applyEvents(client, spec, STAGE, prepared, onProgress, partitions);
     fileRejects = await fileLevelRejects(client, spec);
     await (file.isCorrection ? applyCorrection(client, spec, STAGE) : replaceIntoRaw(client, spec));
     await client.query(`drop table ${STAGE}`);
@@ -122,7 +128,9 @@ export async function loadFile(client: pg.ClientBase, file: PlannedFile, prepare
   onProgress(file.size);
   const rejects = [...done.rejects, ...fileRejects].sort((a, b) => a.rowNumber - b.rowNumber);
   const rowsLoaded = done.rowsWritten - new Set(fileRejects.map((r) => r.rowNumber)).size;
-  return { rowsRead: done.rowsRead, rowsLoaded, rejects, format: done.format };
+  const rowsRejected = new Set(rejects.map((r) => r.rowNumber)).size;
+  if (rowsLoaded + rowsRejected !== done.rowsRead) throw new Error(`${file.name}：行数核对不一致：读取 ${done.rowsRead} 行，导入 ${rowsLoaded} 行，拒收 ${rowsRejected} 行`);
+  return { rowsRead: done.rowsRead, rowsLoaded, rejects, format: done.format, lines: done.lines, note: partitionNote(spec, partitions) };
 }
 
 const columnsOf = (spec: KindSpec) => [...spec.columns.map((c) => c.column), ...COPY_LINEAGE];

@@ -3,7 +3,7 @@ import { openCsv } from './csv.ts';
 import { openXlsx } from './xlsx.ts';
 import { SourceReadError, type SourceTable } from './types.ts';
 
-export { SourceReadError, type SourceRow, type SourceTable } from './types.ts';
+export { SourceReadError, type LineCount, type RowIssue, type SourceRow, type SourceTable } from './types.ts';
 
 export const SUPPORTED_EXTENSIONS = ['.csv', '.xlsx'] as const;
 

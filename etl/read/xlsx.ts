@@ -3,7 +3,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { CellValue } from '../formats/values.ts';
-import { rowsOf, SourceReadError, type SourceRow, type SourceTable } from './types.ts';
+import { MAX_FIELD_CHARS } from './csv-parse.ts';
+import { columnName, longFieldIssue, rowChecks, shownValue } from './row-issues.ts';
+import { rowsOf, SourceReadError, type LineCount, type RowIssue, type SourceRow, type SourceTable } from './types.ts';
+import { checkZipBounds } from './zip-bounds.ts';
 
 /** Flattens exceljs' cell value shapes (rich text, formulas, links) to text, number or date. */
 export function toCellValue(value: unknown): CellValue {
@@ -18,6 +21,25 @@ export function toCellValue(value: unknown): CellValue {
     if (v.error) return String(v.error);
   }
   return String(value);
+}
+
+/**
+ * Why a cell's value cannot be used, or null: a formula Excel never calculated
+ * (no cached result, which exceljs gives as an object) or one that calculated
+ * an error (#DIV/0!, #REF!), or a value of a shape exceljs has no text for.
+ */
+export function cellProblem(value: unknown): string | null {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return null;
+  const v = value as { richText?: unknown; formula?: unknown; sharedFormula?: unknown; result?: unknown; text?: unknown; error?: unknown };
+  if (v.richText) return null;
+  if ('formula' in v || 'sharedFormula' in v) {
+    if (v.result === undefined || v.result === null) return `公式单元格没有计算结果（公式 ${String(v.formula ?? v.sharedFormula ?? '')}）：请在 Excel 中打开、重新计算并保存后再导入，或把公式转为数值`;
+    if (typeof v.result === 'object' && v.result !== null && 'error' in v.result) return `公式计算出错：${String((v.result as { error: unknown }).error)}`;
+    return null;
+  }
+  if (v.error !== undefined) return `单元格是错误值 ${String(v.error)}`;
+  if (v.text !== undefined) return null;
+  return '无法识别的单元格内容';
 }
 
 /** Largest workbook read whole when the streaming reader cannot read it. */
@@ -35,15 +57,19 @@ async function openXlsxWhole(file: string): Promise<SourceTable> {
   await workbook.xlsx.readFile(file);
   const sheet = workbook.worksheets[0];
   if (!sheet) throw new SourceReadError('工作簿中没有工作表');
-  const rows: SourceRow[] = [];
-  sheet.eachRow((row) => rows.push({ rowNumber: row.number, cells: rowCellsOf(row) }));
-  const [header, ...data] = rows;
+  const sheetRows: ExcelJS.Row[] = [];
+  sheet.eachRow((row) => sheetRows.push(row));
+  const [header, ...data] = sheetRows;
   if (!header) throw new SourceReadError('第一个工作表为空：没有表头行');
+  const headers = rowCellsOf(header).map((c) => (c === null ? '' : String(c)));
+  const checks = rowChecks(headers);
+  const rows = data.filter((r) => r.hasValues).map((r) => sourceRowOf(r, headers, checks));
+  const count = sheetLineCount(header.number, rows);
   async function* batches(): AsyncGenerator<SourceRow[]> {
-    for (let i = 0; i < data.length; i += 1000) yield data.slice(i, i + 1000);
+    for (let i = 0; i < rows.length; i += 1000) yield rows.slice(i, i + 1000);
   }
   const all = batches();
-  return { headers: header.cells.map((c) => (c === null ? '' : String(c))), batches: all, rows: rowsOf(all), bytesRead: () => size, format: 'XLSX' };
+  return { headers, batches: all, rows: rowsOf(all), bytesRead: () => size, format: 'XLSX', lineCount: () => count };
 }
 
 function rowCellsOf(row: ExcelJS.Row): CellValue[] {
@@ -52,7 +78,34 @@ function rowCellsOf(row: ExcelJS.Row): CellValue[] {
   return Array.from({ length: Math.max(values.length - 1, 0) }, (_, i) => toCellValue(values[i + 1]));
 }
 
+/** A data row with the reader's checks: unusable cells, cells without a header, control characters, over-long text. */
+function sourceRowOf(row: ExcelJS.Row, headers: readonly string[], checks: ReturnType<typeof rowChecks>): SourceRow {
+  const values = row.values as unknown[];
+  const cells: CellValue[] = [];
+  let issues: RowIssue[] | undefined;
+  for (let i = 0; i < values.length - 1; i++) {
+    const raw = values[i + 1];
+    const problem = cellProblem(raw);
+    if (problem) {
+      (issues ??= []).push({ column: columnName(headers, i), value: '', reason: problem });
+      cells.push(null);
+      continue;
+    }
+    const cell = toCellValue(raw);
+    if (typeof cell === 'string' && cell.length > MAX_FIELD_CHARS) {
+      (issues ??= []).push(longFieldIssue(headers, i, cell, cell.length));
+      cells.push(shownValue(cell));
+      continue;
+    }
+    cells.push(cell);
+  }
+  issues = checks.unlabelled(cells, issues);
+  issues = checks.controls(cells, issues);
+  return issues ? { rowNumber: row.number, cells, issues } : { rowNumber: row.number, cells };
+}
+
 export async function openXlsx(file: string): Promise<SourceTable> {
+  await checkZipBounds(file);
   try {
     return await openXlsxStreaming(file);
   } catch (e) {
@@ -85,8 +138,9 @@ async function openXlsxStreaming(file: string): Promise<SourceTable> {
     throw new SourceReadError(`无法读取 XLSX 文件：${(e as Error).message}`);
   }
   if (!header) throw new SourceReadError('第一个工作表为空：没有表头行');
-  const rowCells = rowCellsOf;
-  const headers = rowCells(header).map((c) => (c === null ? '' : String(c)));
+  const headers = rowCellsOf(header).map((c) => (c === null ? '' : String(c)));
+  const checks = rowChecks(headers);
+  const count: LineCount = { lines: header.number, headerLines: header.number, blankRows: 0, rows: 0, innerBreaks: 0 };
 
   async function* batches(): AsyncGenerator<SourceRow[]> {
     let batch: SourceRow[] = [];
@@ -95,7 +149,10 @@ async function openXlsxStreaming(file: string): Promise<SourceTable> {
         const r = await sheetRows.next();
         if (r.done) break;
         if (!r.value.hasValues) continue;
-        batch.push({ rowNumber: r.value.number, cells: rowCells(r.value) });
+        count.rows++;
+        count.lines = r.value.number;
+        count.blankRows = count.lines - count.headerLines - count.rows;
+        batch.push(sourceRowOf(r.value, headers, checks));
         if (batch.length >= 1000) {
           yield batch;
           batch = [];
@@ -109,5 +166,11 @@ async function openXlsxStreaming(file: string): Promise<SourceTable> {
     }
   }
   const all = batches();
-  return { headers, batches: all, rows: rowsOf(all), bytesRead: () => consumed, format: 'XLSX' };
+  return { headers, batches: all, rows: rowsOf(all), bytesRead: () => consumed, format: 'XLSX', lineCount: () => count };
+}
+
+/** The rows of a sheet read whole: its rows up to the last with a value, the ones between without any blank. */
+function sheetLineCount(headerRow: number, rows: readonly SourceRow[]): LineCount {
+  const lines = rows.at(-1)?.rowNumber ?? headerRow;
+  return { lines, headerLines: headerRow, blankRows: lines - headerRow - rows.length, rows: rows.length, innerBreaks: 0 };
 }

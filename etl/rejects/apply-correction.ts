@@ -5,10 +5,8 @@
 // are inserted. The rest of their month stays.
 import type pg from 'pg';
 import { kindByNumber, type KindSpec } from '../formats/kinds.ts';
-import { partitionName } from '../load/partitions.ts';
+import { ensurePartitions } from '../load/partitions.ts';
 import { correctionReplaceRule } from './read-correction.ts';
-
-const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 /** Applies the correction rows staged in `stage` to `raw.<spec.table>`. */
 export async function applyCorrection(client: pg.ClientBase, spec: KindSpec, stage: string): Promise<void> {
@@ -18,9 +16,7 @@ export async function applyCorrection(client: pg.ClientBase, spec: KindSpec, sta
     // a corrected row may belong to a month (or date) nothing else was loaded for
     const column = kind.replace.column;
     const values = await client.query<{ v: string }>(`select distinct ${column}::text as v from ${stage} order by 1`);
-    for (const { v } of values.rows) {
-      await client.query(`create table if not exists ${partitionName(kind, v)} partition of ${table} for values in (${literal(v)})`);
-    }
+    await ensurePartitions(client, kind, values.rows.map((r) => r.v));
   }
   const identity = correctionReplaceRule(kind);
   if (identity.by !== 'key') throw new Error(`unexpected correction rule for ${kind.table}`);

@@ -1,4 +1,5 @@
 // The rejected rows of a batch as a person reads them on a terminal, grouped by file.
+import { terminalText } from '../formats/control-chars.ts';
 import { formatCount, renderTable } from '../history/text-table.ts';
 import type { BatchRejects } from './query.ts';
 
@@ -8,7 +9,7 @@ export function formatRejects(rejects: BatchRejects, limit: number): string {
   const cells = rejects.files.reduce((n, f) => n + f.rows.reduce((m, r) => m + r.errors.length, 0), 0);
   const out = [`批次 ${rejects.batchId} 的拒收行：${rejects.files.length} 个文件，${formatCount(rows)} 行，${formatCount(cells)} 处错误`];
   for (const file of rejects.files) {
-    out.push('', `${file.fileName}（${file.kind}.${file.kindTitle}）：拒收 ${formatCount(file.rows.length)} 行`);
+    out.push('', `${terminalText(file.fileName)}（${file.kind}.${file.kindTitle}）：拒收 ${formatCount(file.rows.length)} 行`);
     const shown = file.rows.slice(0, limit);
     const lines = shown.flatMap((r) => r.errors.map((e, i) => [i === 0 ? `第 ${r.rowNumber} 行` : '', e.column ?? '-', e.value ?? '', e.reason]));
     out.push(renderTable([{ title: '行' }, { title: '列' }, { title: '值', maxWidth: 30 }, { title: '原因' }], lines, '  '));

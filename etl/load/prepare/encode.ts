@@ -1,6 +1,7 @@
 // Validates source rows and encodes the good ones as COPY lines (CSV format,
 // the raw table's columns then the lineage columns), counting as it goes.
 import type { HeaderMatch } from '../../formats/detect.ts';
+import { escapeControls } from '../../formats/control-chars.ts';
 import { rowValidator, type ValidationContext } from '../../formats/validate.ts';
 import type { SourceRow } from '../../read/index.ts';
 import { sourceRowData, type RowData } from '../../rejects/row-data.ts';
@@ -47,6 +48,15 @@ export function rowEncoder(match: HeaderMatch, batchId: number, ctx: ValidationC
   line[n] = String(batchId);
   const encode = (row: SourceRow): string | null => {
     counts.read++;
+    if (row.issues) {
+      // found by the reader (an over-long field, a control character, a cell
+      // without a header): the row's text is stored with its controls written
+      // out, as PostgreSQL cannot hold NUL
+      const rowData = sourceRowData(match.positions, row.cells);
+      for (const header of Object.keys(rowData)) rowData[header] = escapeControls(rowData[header]!);
+      for (const e of row.issues) rejects.push({ rowNumber: row.rowNumber, column: e.column, value: e.value, reason: e.reason, rowData });
+      return null;
+    }
     const errors = validator.check(row.cells, values);
     if (errors !== null) {
       const rowData = sourceRowData(match.positions, row.cells);

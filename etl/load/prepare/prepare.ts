@@ -5,7 +5,7 @@
 import type { HeaderMatch } from '../../formats/detect.ts';
 import { kindByNumber } from '../../formats/kinds.ts';
 import type { ValidationContext } from '../../formats/validate.ts';
-import { openSourceTable } from '../../read/index.ts';
+import { openSourceTable, type LineCount } from '../../read/index.ts';
 import { correctionReplaceRule } from '../../rejects/read-correction.ts';
 import type { PlannedFile } from '../plan.ts';
 import { rowEncoder, type Reject } from './encode.ts';
@@ -34,7 +34,7 @@ export interface PrepareJob {
 export type PreparedEvent =
   | { type: 'segment'; partitions: string[] }
   | { type: 'data'; data: Uint8Array; bytesRead: number }
-  | { type: 'done'; rowsRead: number; rowsWritten: number; rejects: Reject[]; format: string };
+  | { type: 'done'; rowsRead: number; rowsWritten: number; rejects: Reject[]; format: string; lines: LineCount };
 
 /** The job of a planned file. */
 export function prepareJob(file: PlannedFile, batchId: number, regionCodes: string[] | null): PrepareJob {
@@ -114,5 +114,12 @@ export async function* prepareFile(job: PrepareJob): AsyncGenerator<PreparedEven
       for (const lines of later.values()) yield data(lines);
     }
   }
-  yield { type: 'done', rowsRead: counts.read, rowsWritten: counts.written, rejects: rejects.sort((a, b) => a.rowNumber - b.rowNumber), format: table.format };
+  // Every data row the reader found was either written or rejected: a row lost
+  // between them fails the load rather than going unnoticed.
+  const lines = table.lineCount();
+  const rejectedRows = new Set(rejects.map((r) => r.rowNumber)).size;
+  if (lines.rows !== counts.read || counts.written + rejectedRows !== counts.read) {
+    throw new Error(`行数核对不一致：读取 ${counts.read} 行（文件中数据行 ${lines.rows} 行），导入 ${counts.written} 行，拒收 ${rejectedRows} 行`);
+  }
+  yield { type: 'done', rowsRead: counts.read, rowsWritten: counts.written, rejects: rejects.sort((a, b) => a.rowNumber - b.rowNumber), format: table.format, lines };
 }
