@@ -10,7 +10,7 @@ import { regionScope } from '../cube/api/security.ts';
 import { regionCodeSchema, type Principal } from '../auth/principal.ts';
 import { DeadlineError, TODAY_SQL, deadlineAfter, todayInChina } from './dates.ts';
 import { maskPersons, type Person } from './mask.ts';
-import { decideTransition, movesFor, STATES, type Actor, type State } from './states.ts';
+import { decideTransition, movesFor, OPEN_STATES, STATES, type Actor, type State } from './states.ts';
 
 export type Db = Pick<pg.ClientBase, 'query'>;
 
@@ -37,7 +37,7 @@ export function actorOf(principal: Pick<Principal, 'role' | 'region'>): Actor {
 const scopeCondition = (n: number) => `($${n}::text is null or i.region_code like $${n} || '%')`;
 
 /** Overdue now: still open (not yet reported fixed) and today in China after the deadline. */
-export const OVERDUE_SQL = `(i.state in ('待整改', '整改中') and ${TODAY_SQL} > i.deadline_on)`;
+export const OVERDUE_SQL = `(i.state in (${OPEN_STATES.map((st) => `'${st}'`).join(', ')}) and ${TODAY_SQL} > i.deadline_on)`;
 
 const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期应为 YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString().startsWith(s), '日期无效');
 
