@@ -178,7 +178,9 @@ describe('sign-in', () => {
     await signIn(page, 'wang.wu', PASSWORD);
     await expect.poll(() => pathAndSearch(page), { timeout: 30_000 }).toBe('/living');
     await page.locator('[data-testid="page-living"]').waitFor({ timeout: 30_000 });
-    // every query of this page answered, so the next 401 comes from the next page
+    // every query of this page answered (nothing left loading), so the next 401 comes from the next page
+    await page.locator('[data-testid="indicator-card-dibao_persons"] [data-testid="indicator-value"]').waitFor({ timeout: 30_000 });
+    await expect.poll(async () => page.locator('[data-testid="dashboard-loading"]').count(), { timeout: 60_000 }).toBe(0);
     await page.waitForLoadState('networkidle', { timeout: 60_000 });
     await disableUser(platform.db.pool, 'wang.wu');
     // moving to another page asks Cube again with the revoked token
