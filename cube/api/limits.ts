@@ -4,6 +4,8 @@
 export const MAX_QUERIES_PER_REQUEST = 20;
 /** Rows an answer holds when the query sets no limit (Cube's CUBEJS_DB_QUERY_DEFAULT_LIMIT). */
 export const DEFAULT_ROW_LIMIT = 10_000;
+/** The largest limit a query may set (Cube's CUBEJS_DB_QUERY_LIMIT); more is a 400. */
+export const MAX_ROW_LIMIT = 50_000;
 /** /load requests one user may have in flight; more answer 429. */
 export const MAX_LOADS_IN_FLIGHT_PER_USER = 4;
 

@@ -1,11 +1,14 @@
-// Cube's REST API (/cubejs-api/v1/load, /meta, /sql) as a Fastify plugin. The
-// caller is `request.principal` (auth/plugin.ts checked the token). Person-level
-// members come back masked, and every query naming them is audited.
+// Cube's REST API (/cubejs-api/v1/load, /sql, /dry-run, /meta) as a Fastify
+// plugin. The caller is `request.principal` (auth/plugin.ts checked the token).
+// Person-level members come back masked, and every query naming them is
+// audited, whatever form the request takes (one query, several blended, or
+// one per compared date range).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
 import { appendAudit } from '../../audit/trail.ts';
-import { DEFAULT_ROW_LIMIT, InFlight, MAX_LOADS_IN_FLIGHT_PER_USER, MAX_QUERIES_PER_REQUEST, TooManyRequestsError } from './limits.ts';
+import { InFlight, MAX_LOADS_IN_FLIGHT_PER_USER, MAX_QUERIES_PER_REQUEST, TooManyRequestsError } from './limits.ts';
 import { maskRows } from './masking.ts';
+import type { NormalizedQuery } from './normalize.ts';
 import { membersOf, parseQuery, QueryError, type CubeQuery } from './query.ts';
 import { ForbiddenError, personLevelMembers } from './query-rewrite.ts';
 import type { LoadResult, SemanticLayer } from './semantic-layer.ts';
@@ -17,12 +20,76 @@ export interface CubeApiOptions {
 
 type QueryRequest = FastifyRequest<{ Querystring: { query?: string; queryType?: string }; Body: { query?: unknown; queryType?: string } | undefined }>;
 
+export type QueryType = 'regularQuery' | 'compareDateRangeQuery' | 'blendingQuery';
+
+/** What one request asks for: its queries and how their results combine. */
+interface Request {
+  queryType: QueryType;
+  queries: CubeQuery[];
+}
+
 function statusOf(e: unknown): number {
   if (e instanceof TooManyRequestsError) return 429;
   if (e instanceof ForbiddenError) return 403;
   if (e instanceof QueryError) return 400;
   const status = (e as { statusCode?: number }).statusCode;
   return status && status >= 400 && status < 500 ? status : 500;
+}
+
+/**
+ * The queries of a request, as Cube's gateway reads it: an array of several
+ * queries is a blending query; one query whose time dimension has
+ * compareDateRange is one query per range.
+ */
+function requestOf(raw: unknown): Request {
+  const list = (Array.isArray(raw) ? raw : [raw]).map(parseQuery);
+  if (list.length > MAX_QUERIES_PER_REQUEST) throw new QueryError(`一次请求最多 ${MAX_QUERIES_PER_REQUEST} 个查询，收到 ${list.length} 个`);
+  const comparing = list.filter((q) => q.timeDimensions.some((t) => t.compareDateRange));
+  if (comparing.length > 0) {
+    if (list.length > 1) throw new QueryError('compareDateRange 不能用于多个查询的组合（blending）中');
+    const query = list[0]!;
+    const tds = query.timeDimensions.filter((t) => t.compareDateRange);
+    if (tds.length > 1) throw new QueryError('只能有一个时间维度使用 compareDateRange');
+    const td = tds[0]!;
+    if (td.dateRange !== undefined) throw new QueryError(`${td.dimension} 不能同时给出 dateRange 和 compareDateRange`);
+    const ranges = td.compareDateRange!;
+    if (ranges.length > MAX_QUERIES_PER_REQUEST) throw new QueryError(`compareDateRange 最多 ${MAX_QUERIES_PER_REQUEST} 个日期范围，收到 ${ranges.length} 个`);
+    const queries = ranges.map((dateRange) => ({
+      ...query,
+      timeDimensions: query.timeDimensions.map((t) => {
+        if (t !== td) return t;
+        const { compareDateRange: _compare, ...rest } = t;
+        return { ...rest, dateRange };
+      }),
+    }));
+    return { queryType: 'compareDateRangeQuery', queries };
+  }
+  return { queryType: list.length > 1 ? 'blendingQuery' : 'regularQuery', queries: list };
+}
+
+/** Cube's checks of a blending query: every query by time, at one granularity. */
+function checkBlending(queries: NormalizedQuery[]): string {
+  const granularities = queries.map((q) => q.timeDimensions.find((t) => t.granularity)?.granularity);
+  if (granularities.some((g) => !g)) throw new QueryError('组合多个查询（blending）时每个查询都须有带粒度的时间维度');
+  if (new Set(granularities).size > 1) throw new QueryError(`组合多个查询（blending）时各查询的时间粒度须相同，收到 ${[...new Set(granularities)].join('、')}`);
+  return granularities[0]!;
+}
+
+/** Cube's pivot query: for blending, every query's measures and dimensions by one shared time axis. */
+export function pivotQueryOf(queryType: QueryType, queries: NormalizedQuery[]): Record<string, unknown> {
+  const [first] = queries;
+  if (queryType === 'blendingQuery') {
+    const td = first!.timeDimensions.find((t) => t.granularity)!;
+    return {
+      ...first,
+      measures: [...new Set(queries.flatMap((q) => q.measures))],
+      dimensions: [...new Set(queries.flatMap((q) => q.dimensions))],
+      timeDimensions: [{ dimension: 'time', granularity: td.granularity, ...(td.dateRange ? { dateRange: td.dateRange } : {}) }],
+      queryType,
+    };
+  }
+  if (queryType === 'compareDateRangeQuery') return { ...first, dimensions: [...first!.dimensions, 'compareDateRange'], queryType };
+  return { ...first, queryType };
 }
 
 export async function cubeApiPlugin(app: FastifyInstance, { layer, pool }: CubeApiOptions): Promise<void> {
@@ -35,7 +102,7 @@ export async function cubeApiPlugin(app: FastifyInstance, { layer, pool }: CubeA
     reply.status(status).send({ error: status >= 500 ? '服务器内部错误，请联系管理员查看日志' : (error as Error).message });
   });
 
-  const rawQueryOf = (request: QueryRequest) => (request.method === 'POST' ? request.body?.query : request.query.query);
+  const rawQueryOf = (request: QueryRequest) => safeJson(request.method === 'POST' ? request.body?.query : request.query.query);
   const queryTypeOf = (request: QueryRequest) => (request.method === 'POST' ? request.body?.queryType : request.query.queryType);
 
   /** The person-level members a query names, by view. */
@@ -68,11 +135,13 @@ export async function cubeApiPlugin(app: FastifyInstance, { layer, pool }: CubeA
   const inFlight = new InFlight(MAX_LOADS_IN_FLIGHT_PER_USER);
 
   const load = async (request: QueryRequest) => {
-    const raw = rawQueryOf(request);
-    const parsedRaw = typeof raw === 'string' ? safeJson(raw) : raw;
-    const list = Array.isArray(parsedRaw) ? parsedRaw : [parsedRaw];
-    if (list.length > MAX_QUERIES_PER_REQUEST) throw new QueryError(`一次请求最多 ${MAX_QUERIES_PER_REQUEST} 个查询，收到 ${list.length} 个`);
-    const queries = list.map(parseQuery).map((q) => ({ ...q, limit: q.limit ?? DEFAULT_ROW_LIMIT }));
+    const { queryType, queries } = requestOf(rawQueryOf(request));
+    if (queryTypeOf(request) !== 'multi' && queryType !== 'regularQuery') {
+      throw new QueryError(queryType === 'blendingQuery' ? '多个查询须使用 queryType=multi' : 'compareDateRange 查询须使用 queryType=multi');
+    }
+    // refused before any runs: Cube's rules for blending
+    const normalized = queries.map((q) => layer.normalize(q));
+    const blendGranularity = queryType === 'blendingQuery' ? checkBlending(normalized) : null;
     const p = request.principal;
     const leave = inFlight.enter(`${p.kind}:${p.name}:${p.role}:${p.region}`);
     let results: LoadResult[];
@@ -81,21 +150,44 @@ export async function cubeApiPlugin(app: FastifyInstance, { layer, pool }: CubeA
     } finally {
       leave();
     }
-    if (queryTypeOf(request) !== 'multi') {
-      if (results.length !== 1) throw new QueryError('多个查询须使用 queryType=multi');
-      return results[0];
+    if (queryTypeOf(request) !== 'multi') return results[0];
+    for (const result of results) {
+      if (queryType === 'compareDateRangeQuery') {
+        // each row says which range it belongs to, as Cube's do
+        const range = result.query.timeDimensions.find((t) => t.dateRange)!.dateRange!.join(' - ');
+        for (const row of result.data) row.compareDateRange = range;
+      } else if (blendGranularity) {
+        const td = result.query.timeDimensions.find((t) => t.granularity)!;
+        for (const row of result.data) row[`time.${blendGranularity}`] = row[`${td.dimension}.${td.granularity}`];
+      }
     }
-    const queryType = results.length > 1 ? 'blendingQuery' : 'regularQuery';
-    return { queryType, results, pivotQuery: { ...results[0]!.query, queryType } };
+    return { queryType, results, pivotQuery: pivotQueryOf(queryType, results.map((r) => r.query)) };
   };
 
-  const sql = async (request: QueryRequest) => layer.sql(parseQuery(safeJson(rawQueryOf(request))), request.principal);
+  const sql = async (request: QueryRequest) => layer.sql(parseQuery(rawQueryOf(request)), request.principal);
+
+  /** Cube's /dry-run: the normalised queries, the pivot query and the query type, checked but not run. */
+  const dryRun = async (request: QueryRequest) => {
+    const { queryType, queries } = requestOf(rawQueryOf(request));
+    const normalizedQueries = await Promise.all(queries.map((q) => layer.dryRun(q, request.principal)));
+    if (queryType === 'blendingQuery') checkBlending(normalizedQueries);
+    return {
+      queryType,
+      normalizedQueries: normalizedQueries.map((q) => ({ ...q, queryType })),
+      pivotQuery: pivotQueryOf(queryType, normalizedQueries),
+      queryOrder: normalizedQueries.map((q) => Object.fromEntries(q.order.map((o) => [o.id, o.desc ? 'desc' : 'asc']))),
+      // Cube lists how each query matched its rollups here; /sql shows ours
+      transformedQueries: normalizedQueries.map(() => null),
+    };
+  };
 
   app.get('/cubejs-api/v1/load', load);
   app.post('/cubejs-api/v1/load', load);
   app.get('/cubejs-api/v1/sql', sql);
   app.post('/cubejs-api/v1/sql', sql);
-  app.get('/cubejs-api/v1/meta', async () => layer.meta());
+  app.get('/cubejs-api/v1/dry-run', dryRun);
+  app.post('/cubejs-api/v1/dry-run', dryRun);
+  app.get<{ Querystring: { extended?: string } }>('/cubejs-api/v1/meta', async (request) => ('extended' in request.query ? layer.metaExtended() : layer.meta()));
 }
 
 function safeJson(value: unknown): unknown {

@@ -6,7 +6,7 @@
 // Views may also restrict members (person-level detail) to some roles:
 // `meta.restricted_members` (see cube/model/views/integrity.yml).
 import { z } from 'zod';
-import { membersOf, QueryError, type CubeQuery, type Filter } from './query.ts';
+import { membersOf, QueryError, type Filter, type MemberQuery } from './query.ts';
 import { ROLE_TITLES } from '../../auth/principal.ts';
 import { maskedMembersSchema, type MaskedMembers } from './masking.ts';
 import { LEVEL_ORDER, ROLES, regionScope, type RegionLevel, type SecurityContext } from './security.ts';
@@ -74,10 +74,10 @@ function checkRestricted(members: string[], policy: DatasetPolicy, ctx: Security
   throw new ForbiddenError(`当前角色（${ROLE_TITLES[ctx.role]}）无权查询人员明细成员 ${named.join('、')}，仅限${allowed}；可查询汇总数`);
 }
 
-type Grain = 'month' | 'quarter' | 'year';
+export type Grain = 'month' | 'quarter' | 'year';
 
 /** The grain whose single period is exactly [from, to], if any. */
-export function grainOfRange(range: string | [string, string]): Grain | null {
+export function grainOfRange(range: string | string[]): Grain | null {
   if (!Array.isArray(range)) return null;
   const [from, to] = range.map((d) => d.slice(0, 10)) as [string, string];
   const m = /^(\d{4})-(\d{2})-01$/.exec(from);
@@ -91,7 +91,7 @@ export function grainOfRange(range: string | [string, string]): Grain | null {
   return null;
 }
 
-function grainFor(query: CubeQuery, view: string, meta: SnapshotMeta): Grain {
+function grainFor(query: MemberQuery, view: string, meta: SnapshotMeta): Grain {
   const timeMember = `${view}.${meta.time_dimension}`;
   const td = query.timeDimensions.find((t) => t.dimension === timeMember);
   const allowed = meta.granularities.map((g) => ({ month: '月', quarter: '季', year: '年' })[g]).join('、');
@@ -130,8 +130,17 @@ function scopeFilter(view: string, policy: DatasetPolicy, region: string): Filte
   return { member: `${view}.${policy.regionCodeMember}`, operator: 'startsWith', values: [prefix] };
 }
 
-export function rewriteQuery(query: CubeQuery, ctx: SecurityContext, policies: ReadonlyMap<string, DatasetPolicy>): CubeQuery {
+/** What the gateway decides itself when it splits a query into parts (cube/api/partial-periods.ts). */
+export interface RewriteOverrides {
+  /** The rows' grain, instead of the one the query's granularity or range gives. */
+  grain?: Grain;
+  /** The query whose members decide the region level (the client's, not the part's). */
+  levelFrom?: MemberQuery;
+}
+
+export function rewriteQuery<Q extends MemberQuery>(query: Q, ctx: SecurityContext, policies: ReadonlyMap<string, DatasetPolicy>, overrides: RewriteOverrides = {}): Q {
   const members = membersOf(query);
+  const levelMembers = overrides.levelFrom ? membersOf(overrides.levelFrom) : members;
   const datasets = [...new Set(members.map((m) => m.split('.')[0]!))];
   const added: Filter[] = [];
   const scope = ctx.role === 'admin' ? null : regionScope(ctx.region);
@@ -149,8 +158,8 @@ export function rewriteQuery(query: CubeQuery, ctx: SecurityContext, policies: R
     for (const reserved of [meta.grain_dimension, meta.level_dimension]) {
       if (members.includes(`${name}.${reserved}`)) throw new QueryError(`${name}.${reserved} 由服务端按查询自动设置，不能在查询中使用`);
     }
-    const grain = grainFor(query, name, meta);
-    const level = levelFor(members, name, meta, scope?.level ?? 'city');
+    const grain = overrides.grain ?? grainFor(query, name, meta);
+    const level = levelFor(levelMembers, name, meta, scope?.level ?? 'city');
     added.push({ member: `${name}.${meta.grain_dimension}`, operator: 'equals', values: [grain] });
     added.push({ member: `${name}.${meta.level_dimension}`, operator: 'equals', values: [level] });
   }

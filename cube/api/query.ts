@@ -24,7 +24,8 @@ const filter: z.ZodType<Filter> = z.lazy(() =>
   z.union([memberFilter, z.object({ or: z.array(filter) }).strict(), z.object({ and: z.array(filter) }).strict()]),
 );
 
-const dateRange = z.union([z.string(), z.tuple([z.string(), z.string()])]);
+/** A relative range ("last 6 months", Cube's vocabulary: cube/api/date-range.ts), or one or two dates. */
+const dateRange = z.union([z.string(), z.array(z.string()).min(1).max(2)]);
 
 export const cubeQuerySchema = z.object({
   measures: z.array(z.string()).default([]),
@@ -34,13 +35,16 @@ export const cubeQuerySchema = z.object({
     dimension: z.string(),
     granularity: z.enum(GRANULARITIES).optional(),
     dateRange: dateRange.optional(),
+    /** Several ranges to compare: the request becomes one query per range (compareDateRangeQuery). */
+    compareDateRange: z.array(dateRange).min(1).optional(),
   }).strict()).default([]),
   filters: z.array(filter).default([]),
   order: z.union([
     z.record(z.string(), z.enum(['asc', 'desc'])),
     z.array(z.tuple([z.string(), z.enum(['asc', 'desc'])])),
   ]).optional(),
-  limit: z.number().int().positive().max(50000).optional(),
+  // the maximum is configurable (CUBEJS_DB_QUERY_LIMIT): checked in normalize.ts
+  limit: z.number().int().nonnegative().optional(),
   offset: z.number().int().nonnegative().optional(),
   total: z.boolean().optional(),
   timezone: z.string().optional(),
@@ -74,17 +78,37 @@ export function parseQuery(input: unknown): CubeQuery {
   return parsed.data;
 }
 
+/** An order as a query gives it (either of Cube's two forms) or as normalised ({id, desc}). */
+export type AnyOrder = CubeQuery['order'] | { id: string; desc: boolean }[];
+
+/** What access checks and the rewrite need of a query, raw or normalised. */
+export interface MemberQuery {
+  measures: string[];
+  dimensions: string[];
+  segments: string[];
+  timeDimensions: { dimension: string; granularity?: string; dateRange?: string | string[] }[];
+  filters: Filter[];
+  order?: AnyOrder;
+  ungrouped?: boolean;
+}
+
+/** The members an order names, in order. */
+export function orderMembers(order: AnyOrder): string[] {
+  if (!order) return [];
+  if (!Array.isArray(order)) return Object.keys(order);
+  return order.map((o) => (Array.isArray(o) ? o[0] : (o as { id: string }).id));
+}
+
 /** Every member a query names, for access checks. */
-export function membersOf(query: CubeQuery): string[] {
+export function membersOf(query: MemberQuery): string[] {
   const fromFilters = (filters: Filter[]): string[] =>
     filters.flatMap((f) => ('or' in f ? fromFilters(f.or) : 'and' in f ? fromFilters(f.and) : [f.member]));
-  const orderMembers = !query.order ? [] : Array.isArray(query.order) ? query.order.map(([m]) => m) : Object.keys(query.order);
   return [
     ...query.measures,
     ...query.dimensions,
     ...query.segments,
     ...query.timeDimensions.map((t) => t.dimension),
     ...fromFilters(query.filters),
-    ...orderMembers,
+    ...orderMembers(query.order),
   ];
 }
