@@ -17,6 +17,8 @@ const envSchema = z.object({
   DEMO_DATA: z.enum(['true', 'false', '1', '0']).optional(),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(180, '审计日志至少保留 180 天').default(180),
   LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  CUBEJS_DB_QUERY_DEFAULT_LIMIT: z.coerce.number().int().positive().default(10_000),
+  CUBEJS_DB_QUERY_LIMIT: z.coerce.number().int().positive().default(50_000),
 });
 
 const flag = (v: string) => v === 'true' || v === '1';
@@ -38,6 +40,8 @@ export interface Config {
   auditRetentionDays: number;
   /** Sign-in attempts one client address may make per minute (all names together). */
   loginAttemptsPerMinute: number;
+  /** Rows a Cube query answers when it sets no limit, and the most it may ask for (Cube's variables of the same names). */
+  queryLimits: { defaultLimit: number; maxLimit: number };
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -65,5 +69,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoData: e.DEMO_DATA === undefined ? !isProduction : flag(e.DEMO_DATA),
     auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,
+    // as Cube: the default never exceeds the maximum
+    queryLimits: { defaultLimit: Math.min(e.CUBEJS_DB_QUERY_DEFAULT_LIMIT, e.CUBEJS_DB_QUERY_LIMIT), maxLimit: e.CUBEJS_DB_QUERY_LIMIT },
   };
 }

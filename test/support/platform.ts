@@ -24,10 +24,17 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function startTestPlatform(): Promise<TestPlatform> {
+export interface TestPlatformOptions {
+  /** The gateway's clock for relative date ranges ("last 6 months"). */
+  now?: () => Date;
+  /** More environment for readConfig (e.g. CUBEJS_DB_QUERY_LIMIT). */
+  env?: Record<string, string>;
+}
+
+export async function startTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const db = await createTestDatabase();
-  const config = readConfig({ NODE_ENV: 'test', CUBEJS_API_SECRET: TEST_SECRET, DATABASE_URL: db.url });
-  const layer = new SemanticLayer(await compileModel(), db.pool);
+  const config = readConfig({ NODE_ENV: 'test', CUBEJS_API_SECRET: TEST_SECRET, DATABASE_URL: db.url, ...options.env });
+  const layer = new SemanticLayer(await compileModel(), db.pool, { now: options.now, limits: config.queryLimits });
   const app = await buildApp({ config, pool: db.pool, layer });
   return {
     db,
