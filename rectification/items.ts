@@ -283,6 +283,14 @@ export interface ItemDetailJson extends ItemJson {
   actions: { to: State; title: string; needs_evidence: boolean; needs_note: boolean; needs_deadline: boolean; allows_deadline: boolean }[];
 }
 
+/** The persons of one item in full, for the roles that may reveal person-level data (audited by the caller). */
+export async function revealPersons(db: Db, principal: Principal, id: number): Promise<Person[]> {
+  if (principal.role === 'leader') throw new RectificationError(403, '领导角色不查看人员明细');
+  const row = await itemRow(db, principal, id);
+  if (!row) throw notFound(id);
+  return row.persons;
+}
+
 export async function getItem(db: Db, principal: Principal, id: number): Promise<ItemDetailJson> {
   const row = await itemRow(db, principal, id);
   if (!row) throw notFound(id);

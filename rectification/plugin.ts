@@ -11,7 +11,7 @@ import type { Principal } from '../auth/principal.ts';
 import { downloadEvidence, uploadEvidence } from './evidence.ts';
 import { EVIDENCE_MAX_BYTES } from './evidence-type.ts';
 import {
-  allItems, createItem, itemRegions, createItemSchema, getItem, itemIdOf, listItems, listQuerySchema, RectificationError, transitionItem, transitionSchema, type Db,
+  allItems, createItem, itemRegions, createItemSchema, getItem, itemIdOf, listItems, listQuerySchema, RectificationError, revealPersons, transitionItem, transitionSchema, type Db,
 } from './items.ts';
 import { acceptProposals, acceptSchema, bulkAcceptSchema, bulkDismissSchema, dismissProposals, dismissSchema, listProposals, proposalQuerySchema } from './proposals.ts';
 
@@ -174,6 +174,15 @@ export async function rectificationPlugin(app: FastifyInstance, options: Rectifi
     const item = await getItem(db, principal, itemIdOf(request.params.id));
     if (item.persons.length > 0) await appendAudit(pool, { actor: principal, action: 'query_person_level', target: `rectification:${item.id}`, detail: { persons: item.persons.length } });
     return item;
+  });
+
+  // the full persons of one item, for admin, inspector and staff within their region, audited
+  app.post<IdParams>('/api/rectification/:id/persons/reveal', async (request) => {
+    const principal = principalOf(request);
+    const id = itemIdOf(request.params.id);
+    const persons = await revealPersons(db, principal, id);
+    await appendAudit(pool, { actor: principal, action: 'reveal', target: `rectification:${id}`, detail: { persons: persons.length } });
+    return { id, persons };
   });
 
   app.post<IdParams>('/api/rectification/:id/transition', async (request) => {

@@ -357,6 +357,15 @@ describe('proposals from the integrity checks', () => {
     expect(accepted.body.persons).toEqual([{ id_number: maskIdNumber(finding.id_number), name: expect.stringContaining('*') }]);
     const stored = await platform.db.pool.query(`select persons from app.rectification_items where item_id = $1`, [accepted.body.id]);
     expect(stored.rows[0].persons).toEqual([{ id_number: finding.id_number, name: finding.person_name }]);
+    // the full persons, one item at a time: audited; leaders refused; another county 404
+    const revealed = await api('POST', `/api/rectification/${accepted.body.id}/persons/reveal`, 'inspector');
+    expect(revealed.status).toBe(200);
+    expect(revealed.body.persons).toEqual([{ id_number: finding.id_number, name: finding.person_name }]);
+    const revealAudit = await platform.db.pool.query(`select user_name, outcome from app.audit_log where action = 'reveal' and target = $1`, [`rectification:${accepted.body.id}`]);
+    expect(revealAudit.rows).toEqual([{ user_name: 'inspector1', outcome: 'ok' }]);
+    expect((await api('POST', `/api/rectification/${accepted.body.id}/persons/reveal`, 'leader')).status).toBe(403);
+    const otherCounty = finding.region_code.startsWith(COUNTY_A.slice(0, 6)) ? 'countyB' : 'countyA';
+    expect((await api('POST', `/api/rectification/${accepted.body.id}/persons/reveal`, otherCounty)).status).toBe(404);
     const viewed = await platform.db.pool.query(`select count(*)::int as n from app.audit_log where action = 'query_person_level' and target = 'rectification:proposals' and user_name = 'inspector1'`);
     expect(viewed.rows[0].n).toBeGreaterThan(0);
     const again = await api('GET', '/api/rectification/proposals?page_size=500', 'inspector');
