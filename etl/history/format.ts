@@ -73,8 +73,8 @@ function filesTable(b: Batch, full: boolean): string {
     { title: '读取', align: 'right' as const },
     { title: '导入', align: 'right' as const },
     { title: '拒收', align: 'right' as const },
-    { title: '文件行数', align: 'right' as const },
     { title: '说明', maxWidth: full ? undefined : 60 },
+    { title: '文件行数', align: 'right' as const },
   ];
   const rows = b.files.map((f) => [
     f.name,
@@ -85,8 +85,8 @@ function filesTable(b: Batch, full: boolean): string {
     formatCount(f.rowsRead),
     formatCount(f.rowsLoaded),
     formatCount(f.rowsRejected),
-    fileLines(f),
     fileNote(f),
+    fileLines(f),
   ]);
   return renderTable(columns, rows, '  ');
 }

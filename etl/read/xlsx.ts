@@ -33,7 +33,8 @@ export function cellProblem(value: unknown): string | null {
   const v = value as { richText?: unknown; formula?: unknown; sharedFormula?: unknown; result?: unknown; text?: unknown; error?: unknown };
   if (v.richText) return null;
   if ('formula' in v || 'sharedFormula' in v) {
-    if (v.result === undefined || v.result === null) return `公式单元格没有计算结果（公式 ${String(v.formula ?? v.sharedFormula ?? '')}）：请在 Excel 中打开、重新计算并保存后再导入，或把公式转为数值`;
+    // exceljs' streaming reader also drops the value of a formula that calculated an error (t="e")
+    if (v.result === undefined || v.result === null) return `公式单元格没有可用的计算结果（公式 ${String(v.formula ?? v.sharedFormula ?? '')} 未计算或计算出错）：请在 Excel 中打开、重新计算并保存后再导入，或把公式转为数值`;
     if (typeof v.result === 'object' && v.result !== null && 'error' in v.result) return `公式计算出错：${String((v.result as { error: unknown }).error)}`;
     return null;
   }

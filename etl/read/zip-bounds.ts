@@ -24,7 +24,7 @@ interface ZipEntry {
   localHeaderOffset: number;
 }
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+const mb = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(0)} MB` : `${Math.ceil(n / 1024)} KB`);
 
 async function centralDirectory(file: string): Promise<{ entries: ZipEntry[]; fileSize: number }> {
   const handle = await open(file, 'r');

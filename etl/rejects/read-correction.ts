@@ -22,7 +22,8 @@ import { detectKind, normaliseHeader, type HeaderMatch } from '../formats/detect
 import type { KindSpec, ReplaceRule, ValueType } from '../formats/kinds.ts';
 import { cellText } from '../formats/validate.ts';
 import { parseDate, type CellValue } from '../formats/values.ts';
-import { toCellValue } from '../read/xlsx.ts';
+import { cellProblem, toCellValue } from '../read/xlsx.ts';
+import { checkZipBounds } from '../read/zip-bounds.ts';
 import type { PlannedFile, RefusedFile } from '../load/plan.ts';
 
 export const CORRECTION_SOURCE_HEADER = '补正来源';
@@ -111,15 +112,25 @@ export interface WorkbookPlan {
  * same corrections again is skipped like any file loaded before.
  */
 export async function planCorrectionWorkbook(file: string): Promise<WorkbookPlan | null> {
+  // read whole below: a zip bomb is refused before exceljs inflates it
+  await checkZipBounds(file);
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.readFile(file);
   const sheets = workbook.worksheets.map((sheet) => {
     const rows: { number: number; cells: CellValue[] }[] = [];
+    let problem: string | null = null;
     sheet.eachRow({ includeEmpty: false }, (row) => {
       const cells = rowCells(row);
+      if (problem === null) {
+        const values = row.values as unknown[];
+        for (let i = 1; i < values.length && problem === null; i++) {
+          const why = cellProblem(values[i]);
+          if (why) problem = `第 ${row.number} 行第 ${i} 列：${why}`;
+        }
+      }
       if (cells.some((c) => c !== null && String(c).trim() !== '')) rows.push({ number: row.number, cells });
     });
-    return { name: sheet.name, rows };
+    return { name: sheet.name, rows, problem };
   }).filter((s) => s.rows.length > 0);
   const headersOf = (rows: { cells: CellValue[] }[]) => rows[0]!.cells.map((c) => (c === null ? '' : String(c)));
   if (sheets.length === 0 || !isCorrectionHeaders(headersOf(sheets[0]!.rows))) return null;
@@ -130,6 +141,10 @@ export async function planCorrectionWorkbook(file: string): Promise<WorkbookPlan
   try {
     for (const [index, sheet] of sheets.entries()) {
       const label = `${file}#${sheet.name}`;
+      if (sheet.problem) {
+        refused.push({ path: label, reason: `工作表"${sheet.name}"${sheet.problem}` });
+        continue;
+      }
       const headers = headersOf(sheet.rows);
       const isCorrection = isCorrectionHeaders(headers);
       let match: HeaderMatch;
