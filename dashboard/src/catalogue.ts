@@ -112,14 +112,22 @@ export const LIVING_CARDS: readonly MetricSpec[] = [
   {
     key: 'dibao_average_benefit',
     member: bf('dibao_average_benefit'),
-    numerator: bf('dibao_benefits_paid'),
-    denominator: bf('dibao_person_months'),
+    numerator: bf('dibao_roster_benefit'),
+    denominator: bf('dibao_roster_persons'),
   },
   { key: 'paid_on_time_rate', member: bf('paid_on_time_rate'), numerator: bf('payments_on_time'), denominator: bf('payments') },
   {
     key: 'rural_urban_standard_ratio',
     member: st('rural_urban_standard_ratio'),
-    related: [{ member: st('urban_dibao_standard') }, { member: st('rural_dibao_standard') }],
+    related: [
+      { member: st('urban_dibao_standard') },
+      { member: st('rural_dibao_standard') },
+      // the city's figure is a mean of its counties when it has none of its own: the range beside it
+      { member: st('urban_dibao_standard_min') },
+      { member: st('urban_dibao_standard_max') },
+      { member: st('rural_dibao_standard_min') },
+      { member: st('rural_dibao_standard_max') },
+    ],
   },
 ];
 
@@ -260,16 +268,26 @@ export const MONITORING_CARDS: readonly MetricSpec[] = [
     key: 'handled_within_limit_rate',
     member: wa('handled_within_limit_rate'),
     numerator: wa('handled_within_limit'),
-    denominator: wa('warning_count'),
-    related: [{ member: wa('average_days_to_handle'), numerator: wa('days_to_handle'), denominator: wa('handled_warnings') }],
+    denominator: wa('warnings_due'),
+    related: [
+      { member: wa('pending_past_limit') },
+      { member: wa('average_days_to_handle'), numerator: wa('days_to_handle'), denominator: wa('handled_warnings') },
+    ],
   },
-  { key: 'mismatch_rate', member: ve('mismatch_rate'), numerator: ve('mismatches'), denominator: ve('verification_count') },
+  {
+    key: 'mismatch_rate',
+    member: ve('mismatch_rate'),
+    numerator: ve('mismatches'),
+    denominator: ve('verification_count'),
+    related: [{ member: ve('suspected_mismatches') }],
+  },
   {
     key: 'decided_within_limit_rate',
     member: ap('decided_within_limit_rate'),
     numerator: ap('decided_within_limit'),
-    denominator: ap('decided_applications'),
+    denominator: ap('time_limited_applications'),
     related: [
+      { member: ap('pending_past_deadline') },
       { member: ap('average_working_days_to_decide'), numerator: ap('working_days_to_decide'), denominator: ap('decided_with_working_days') },
     ],
   },

@@ -1,9 +1,10 @@
 {{ config(materialized='view') }}
 -- Where, and under which name, each person is registered in each month: the
--- dibao/tekun roster first, then the low-income roster. Payments and death
--- records carry no region, so the integrity checks place their findings here
--- (the month's own roster, else the closest month). A view: the checks join it
--- only for the few persons they flag.
+-- dibao/tekun roster first (its listing that counts, int_basic_living_listing,
+-- so a finding lands where the person is counted), then the low-income
+-- roster. Payments and death records carry no region, so the integrity checks
+-- place their findings here (the month's own roster, else the closest month).
+-- A view: the checks join it only for the few persons they flag.
 with basic_living as (
     select
         stat_month as month_start,
@@ -11,7 +12,8 @@ with basic_living as (
         person_name,
         region_code,
         1 as source_rank
-    from {{ ref('stg_raw__basic_living_roster') }}
+    from {{ ref('int_basic_living_listing') }}
+    where is_counted
 ),
 
 low_income as (

@@ -2,14 +2,16 @@
 -- last day of each month: per county and standard type, the row with the
 -- latest effective date (生效日期) on or before that day. Yearly standards
 -- count as their monthly twelfth (stg_raw__standards). Standards are set per
--- county (source-exports.md); rows for other region levels are not used.
+-- county (source-exports.md); the city may have its own row too, which is the
+-- city's figure where there is one (domain.md, "city-level standards"). Rows
+-- for townships and villages are not used.
 with months as (
     select * from {{ ref('dim_month') }}
 ),
 
 counties as (
-    select region_code from {{ ref('dim_region') }}
-    where region_level = 'county'
+    select region_code, region_level from {{ ref('dim_region') }}
+    where region_level in ('city', 'county')
 ),
 
 standards as (
@@ -22,6 +24,7 @@ in_force as (
         months.month_start,
         months.month_end,
         standards.region_code,
+        counties.region_level,
         standards.standard_type,
         standards.monthly_amount_yuan,
         standards.effective_on
@@ -37,12 +40,13 @@ final as (
         month_start,
         month_end as in_force_on,
         region_code,
+        region_level,
         max(monthly_amount_yuan) filter (where standard_type = '城市低保') as urban_dibao_standard_yuan,
         max(effective_on) filter (where standard_type = '城市低保') as urban_dibao_effective_on,
         max(monthly_amount_yuan) filter (where standard_type = '农村低保') as rural_dibao_standard_yuan,
         max(effective_on) filter (where standard_type = '农村低保') as rural_dibao_effective_on
     from in_force
-    group by month_start, month_end, region_code
+    group by month_start, month_end, region_code, region_level
 )
 
 select * from final

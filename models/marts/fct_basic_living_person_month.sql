@@ -1,32 +1,30 @@
 {{ config(indexes=[{'columns': ['stat_month', 'id_number']}]) }}
--- One row per person per month on the dibao/tekun roster. A person on both
--- rosters, or in two regions, counts once here (tekun first); the integrity
--- marts report such duplicates.
-with roster as (
-    select * from {{ ref('stg_raw__basic_living_roster') }}
+-- One row per person per month on the dibao/tekun roster: the listing that
+-- counts (int_basic_living_listing: tekun first, then the earliest 纳入日期,
+-- then the lowest region code). A person on two rosters counts once here; the
+-- integrity mart fct_integrity_multiple_rosters reports the duplicate.
+with listings as (
+    select * from {{ ref('int_basic_living_listing') }}
+    where is_counted
 ),
 
-deduplicated as (
-    select distinct on (stat_month, id_number)
+final as (
+    select
+        stat_month || ':' || id_number as person_month_key,
         stat_month,
         id_number,
         household_id,
+        relation_to_head,
         region_code,
         programme,
         category,
         urban_rural,
         care_mode,
         care_level,
-        monthly_benefit_yuan
-    from roster
-    order by stat_month, id_number, programme desc, region_code
-),
-
-final as (
-    select
-        stat_month || ':' || id_number as person_month_key,
-        *
-    from deduplicated
+        enrolled_on,
+        monthly_benefit_yuan,
+        listings
+    from listings
 )
 
 select * from final

@@ -1,10 +1,14 @@
 {{ config(indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
--- Benefits paid and the persons they are paid for, as flows: one row per region
--- (city, county, township), grain (month, quarter, year), period and roster
--- category, summing over the period's months the payments of those benefit
--- months (int_benefit_payment_month) and the person-months on the dibao/tekun
--- roster (fct_basic_living_person_month), the denominator of the monthly
--- average benefit.
+-- Benefits paid and the persons they are paid for: one row per region (city,
+-- county, township), grain (month, quarter, year), period and roster category.
+-- Flows sum over the period's months the payments of those benefit months
+-- (int_benefit_payment_month: 发放金额 by 所属月份, in the payment's own
+-- category, in the region of the person's listing that counts) and the
+-- person-months on the dibao/tekun roster (fct_basic_living_person_month).
+-- Snapshot columns (roster_*) hold the period's last month with data: the
+-- persons on the roster and the sum of their 月救助金额, each person once by the
+-- listing that counts — domain.md's average monthly dibao benefit is
+-- roster_benefit_yuan ÷ roster_persons of the dibao categories.
 with periods as (
     select * from {{ ref('int_period_months') }}
 ),
@@ -28,7 +32,8 @@ village_person_months as (
         stat_month as month_start,
         region_code,
         category,
-        count(*) as person_months
+        count(*) as person_months,
+        sum(monthly_benefit_yuan) as roster_benefit_yuan
     from roster
     group by stat_month, region_code, category
 ),
@@ -42,7 +47,8 @@ village_monthly as (
         coalesce(payments.payments_on_time, 0) as payments_on_time,
         coalesce(payments.amount_paid_yuan, 0) as amount_paid_yuan,
         coalesce(payments.amount_paid_on_time_yuan, 0) as amount_paid_on_time_yuan,
-        coalesce(village_person_months.person_months, 0) as person_months
+        coalesce(village_person_months.person_months, 0) as person_months,
+        coalesce(village_person_months.roster_benefit_yuan, 0) as roster_benefit_yuan
     from payments
     full join village_person_months
         on village_person_months.month_start = payments.month_start
@@ -59,7 +65,8 @@ monthly as (
         sum(village_monthly.payments_on_time) as payments_on_time,
         sum(village_monthly.amount_paid_yuan) as amount_paid_yuan,
         sum(village_monthly.amount_paid_on_time_yuan) as amount_paid_on_time_yuan,
-        sum(village_monthly.person_months) as person_months
+        sum(village_monthly.person_months) as person_months,
+        sum(village_monthly.roster_benefit_yuan) as roster_benefit_yuan
     from village_monthly
     inner join ancestors on ancestors.region_code = village_monthly.region_code
     group by 1, 2, 3
@@ -77,7 +84,9 @@ rolled_up as (
         sum(monthly.payments_on_time) as payments_on_time,
         sum(monthly.amount_paid_yuan) as amount_paid_yuan,
         sum(monthly.amount_paid_on_time_yuan) as amount_paid_on_time_yuan,
-        sum(monthly.person_months) as person_months
+        sum(monthly.person_months) as person_months,
+        coalesce(sum(monthly.person_months) filter (where monthly.month_start = periods.snapshot_month), 0) as roster_persons,
+        coalesce(sum(monthly.roster_benefit_yuan) filter (where monthly.month_start = periods.snapshot_month), 0) as roster_benefit_yuan
     from periods
     inner join monthly on monthly.month_start = periods.month_start
     group by 1, 2, 3, 4, 5, 6
@@ -108,7 +117,9 @@ final as (
         rolled_up.payments_on_time,
         rolled_up.amount_paid_yuan,
         rolled_up.amount_paid_on_time_yuan,
-        rolled_up.person_months
+        rolled_up.person_months,
+        rolled_up.roster_persons,
+        rolled_up.roster_benefit_yuan
     from rolled_up
     -- a region's row paired with itself carries its own name and lineage
     inner join ancestors as regions

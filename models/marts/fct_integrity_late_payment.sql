@@ -6,8 +6,10 @@ with payments as (
     select * from {{ ref('stg_raw__benefit_payments') }}
 ),
 
+-- the person's listing that counts in each month (one per person and month)
 roster as (
-    select * from {{ ref('stg_raw__basic_living_roster') }}
+    select * from {{ ref('int_basic_living_listing') }}
+    where is_counted
 ),
 
 locations as (
@@ -25,7 +27,7 @@ late as (
 
 in_month as (
     -- late payments can be many: most are placed by one join to the benefit month's roster
-    select distinct on (late.payment_key)
+    select
         late.payment_key,
         roster.person_name,
         roster.region_code
@@ -33,7 +35,6 @@ in_month as (
     inner join roster
         on roster.stat_month = late.benefit_month
         and roster.id_number = late.id_number
-    order by late.payment_key, roster.programme desc, roster.region_code
 ),
 
 elsewhere as (

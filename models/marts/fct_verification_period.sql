@@ -2,7 +2,8 @@
 -- Economic-status verifications (家庭经济状况核对) as flows: one row per region
 -- (city, county, township), grain (month, quarter, year), period and breakdown
 -- (verification type, result), counting the verifications dated in the period
--- and the mismatches among them (不符合 or 疑似不符待核实).
+-- and among them the mismatches (不符合 only, domain.md) and, apart, the
+-- suspected mismatches (疑似不符待核实).
 with periods as (
     select * from {{ ref('int_period_months') }}
 ),
@@ -23,7 +24,8 @@ village_monthly as (
         verification_type,
         result,
         count(*) as verifications,
-        count(*) filter (where is_mismatch) as mismatches
+        count(*) filter (where is_mismatch) as mismatches,
+        count(*) filter (where is_suspected_mismatch) as suspected_mismatches
     from verifications
     group by 1, 2, 3, 4
 ),
@@ -35,7 +37,8 @@ monthly as (
         village_monthly.verification_type,
         village_monthly.result,
         sum(village_monthly.verifications) as verifications,
-        sum(village_monthly.mismatches) as mismatches
+        sum(village_monthly.mismatches) as mismatches,
+        sum(village_monthly.suspected_mismatches) as suspected_mismatches
     from village_monthly
     inner join ancestors on ancestors.region_code = village_monthly.region_code
     group by 1, 2, 3, 4
@@ -51,7 +54,8 @@ rolled_up as (
         monthly.verification_type,
         monthly.result,
         sum(monthly.verifications) as verifications,
-        sum(monthly.mismatches) as mismatches
+        sum(monthly.mismatches) as mismatches,
+        sum(monthly.suspected_mismatches) as suspected_mismatches
     from periods
     inner join monthly on monthly.month_start = periods.month_start
     group by 1, 2, 3, 4, 5, 6, 7
@@ -77,7 +81,8 @@ final as (
         rolled_up.verification_type,
         rolled_up.result,
         rolled_up.verifications,
-        rolled_up.mismatches
+        rolled_up.mismatches,
+        rolled_up.suspected_mismatches
     from rolled_up
     -- a region's row paired with itself carries its own name and lineage
     inner join ancestors as regions

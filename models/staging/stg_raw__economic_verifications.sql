@@ -11,7 +11,9 @@ renamed as (
         region_code,
         verification_type,
         result,
-        result <> '符合' as is_mismatch
+        -- domain.md: a mismatch is 不符合 only; 疑似不符待核实 is its own count
+        result = '不符合' as is_mismatch,
+        result = '疑似不符待核实' as is_suspected_mismatch
     from source
 )
 

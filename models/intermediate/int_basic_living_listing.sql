@@ -1,0 +1,54 @@
+{{ config(indexes=[{'columns': ['stat_month', 'id_number']}]) }}
+-- Every dibao/tekun roster listing (kind 3), ranked within its person and month
+-- by domain.md's pinned rule "one listing per person per month": tekun before
+-- dibao; between two listings of one programme (urban or rural alike) the
+-- earliest 纳入日期, then the lowest region code. Rank 1 is the listing that
+-- counts: every person-level figure reads it here (basic living counts and
+-- households through fct_basic_living_person_month, the region of benefits
+-- paid, the placement of integrity findings), so the rule lives in one place.
+-- Identical rows of one export are one listing.
+with roster as (
+    select distinct
+        stat_month,
+        household_id,
+        id_number,
+        person_name,
+        relation_to_head,
+        region_code,
+        category,
+        programme,
+        urban_rural,
+        care_mode,
+        care_level,
+        enrolled_on,
+        monthly_benefit_yuan
+    from {{ ref('stg_raw__basic_living_roster') }}
+),
+
+ranked as (
+    select
+        roster.*,
+        row_number() over listing_order as listing_rank,
+        count(*) over person_month as listings
+    from roster
+    window
+        person_month as (partition by stat_month, id_number),
+        -- the last keys only make the order total: two listings equal up to
+        -- the region code differ in category, care or amount
+        listing_order as (
+            partition by stat_month, id_number
+            order by programme desc, enrolled_on, region_code,
+                category collate "C", care_mode collate "C", care_level collate "C",
+                monthly_benefit_yuan, household_id collate "C", person_name collate "C", relation_to_head collate "C"
+        )
+),
+
+final as (
+    select
+        stat_month || ':' || id_number || ':' || listing_rank as listing_key,
+        ranked.*,
+        listing_rank = 1 as is_counted
+    from ranked
+)
+
+select * from final
