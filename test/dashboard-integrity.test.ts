@@ -69,6 +69,7 @@ describe('integrity queries', () => {
         'integrity.county_name',
         'integrity.township_name',
         'integrity.evidence',
+        'integrity.county_code',
       ],
       measures: ['integrity.amount_yuan'],
       timeDimensions: [{ dimension: 'integrity.month', granularity: 'month', dateRange: ['2025-01-01', '2025-03-31'] }],
@@ -212,5 +213,8 @@ describe('integrity for a township', () => {
       ['integrity.region_code', 'asc'],
       ['integrity.finding_id', 'asc'],
     ]);
+    // the gateway orders only by members the query returns
+    const returned = [...drill.dimensions!, ...drill.measures!, ...drill.timeDimensions!.filter((t) => t.granularity).map((t) => t.dimension)];
+    for (const [member] of drill.order as [string, string][]) expect(returned).toContain(member);
   });
 });

@@ -128,6 +128,8 @@ export function buildDrillQuery(period: Period, selection: IntegritySelection, l
       INTEGRITY.countyName,
       INTEGRITY.townshipName,
       INTEGRITY.evidence,
+      // ordered by, so selected: the gateway orders only by members the query returns
+      code,
     ],
     measures: [INTEGRITY.amount],
     timeDimensions: [{ dimension: INTEGRITY.month, granularity: 'month', dateRange: periodRange(period) }],
