@@ -170,8 +170,17 @@ export function plannerOrder(query: NormalizedQuery): OrderItem[] {
   const tie: OrderItem[] = [];
   for (const td of query.timeDimensions) {
     const id = `${td.dimension}.${td.granularity}`;
-    if (td.granularity && !named.has(td.dimension) && !named.has(id)) tie.push({ id, desc: false });
+    if (td.granularity && !named.has(td.dimension) && !named.has(id)) tie.push({ id: td.dimension, desc: false });
   }
   for (const d of query.dimensions) if (!named.has(d)) tie.push({ id: d, desc: false });
-  return [...query.order, ...tie];
+  // Cube 1.7's planner numbers an order id "view.month.quarter" among the time
+  // dimensions only, not among all selected columns (ORDER BY 1 for the first
+  // time dimension even when a dimension comes first); "view.month" is read
+  // right, and means the same when the query selects that dimension once.
+  const once = (dimension: string) => query.timeDimensions.filter((t) => t.granularity && t.dimension === dimension).length === 1;
+  const planned = query.order.map((o) => {
+    const td = query.timeDimensions.find((t) => t.granularity && `${t.dimension}.${t.granularity}` === o.id);
+    return td && once(td.dimension) ? { id: td.dimension, desc: o.desc } : o;
+  });
+  return [...planned, ...tie];
 }
