@@ -115,7 +115,13 @@ describe('restricted members', () => {
   const rewrite = (query: object, ctx: SecurityContext) => rewriteQuery(parseQuery(query), ctx, restrictedPolicies);
 
   it('reads the restriction from the view meta', () => {
-    expect(restrictedPolicies.get('integrity')!.restricted).toEqual({ members: ['id_number', 'person_name', 'evidence', 'finding_id'], roles: ['admin', 'inspector', 'staff'] });
+    expect(restrictedPolicies.get('integrity')!.restricted).toEqual({
+      members: ['id_number', 'person_name', 'evidence', 'finding_id'],
+      roles: ['admin', 'inspector', 'staff'],
+      masked: { id_number: 'id_number', person_name: 'name', evidence: 'text', finding_id: 'text' },
+      reveal_key: 'finding_id',
+    });
+    expect(() => policyFromMeta('x', { restricted_members: { members: ['a'], roles: ['admin'], masked: { a: 'scramble' } } })).toThrow();
     expect(restrictedPolicies.get('indicators')!.restricted).toBeNull();
     expect(() => policyFromMeta('x', { restricted_members: { members: ['a'], roles: ['chief'] } })).toThrow();
     expect(() => policyFromMeta('x', { restricted_members: { members: [], roles: ['admin'] } })).toThrow();
