@@ -32,8 +32,10 @@ function csv(headers: string[], rows: Row[]): string {
  * - standards: 甲区 650 / 500, 乙县 600 / 480 → city averages 625 / 490, rural ÷ urban = 980 ÷ 1,250 = 78.40 %;
  * - payments for the March roster (persons 1, 5, 7, 8), 650 元 each, person 8 paid on the 12th
  *   → 2,600 元 ÷ 4 person-months = 650 元/人·月, 3 of 4 on time = 75.00 %;
- * - warnings: 4 (红 橙 黄 蓝), 2 handled (50.00 %), 1 within 15 days (25.00 %); sources 医保 2, 人社 1, 教育 1;
- * - verifications: 5, of which 不符合 1 and 疑似不符待核实 1 → mismatch rate 40.00 %.
+ * - warnings: 4 (红 橙 黄 蓝), 2 handled (50.00 %); within 15 days (domain.md): as of 2025-03-31 YJ-4
+ *   (03-20, pending) is not yet due and left out, YJ-3 (03-10, pending) is late, YJ-2 took 20 days,
+ *   YJ-1 8 → 1 of 3 = 33.33 %; sources 医保 2, 人社 1, 教育 1;
+ * - verifications: 5, of which 不符合 1 (a mismatch) and 疑似不符待核实 1 (suspected, not one) → 20.00 %.
  */
 async function writeExtras(dir: string): Promise<void> {
   await writeFile(
@@ -213,8 +215,8 @@ describe('监测预警', () => {
     const { page, errors } = await open(`${small.url}/monitoring?role=leader`);
     expect(await cardValue(page, 'warning_count')).toMatch(/^4条$/);
     expect(await cardValue(page, 'handled_rate')).toMatch(/^50\.00%$/);
-    expect(await cardValue(page, 'handled_within_limit_rate')).toMatch(/^25\.00%$/);
-    expect(await cardValue(page, 'mismatch_rate')).toMatch(/^40\.00%$/);
+    expect(await cardValue(page, 'handled_within_limit_rate')).toMatch(/^33\.33%$/);
+    expect(await cardValue(page, 'mismatch_rate')).toMatch(/^20\.00%$/);
     // SQ-9, decided 2025-03-12 after 8 working days
     expect(await cardValue(page, 'decided_within_limit_rate')).toMatch(/^100\.00%$/);
     const charts = page.locator('[data-testid="monitoring-breakdown-panel"] [role="img"]');
