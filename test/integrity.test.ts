@@ -67,29 +67,34 @@ describe('paid after death', () => {
 });
 
 describe('multiple rosters', () => {
-  it('finds dibao and tekun at once, once for the county', async () => {
+  // domain.md: the duplicate is one finding per person and month, placed in the region of the
+  // listing that counts (tekun first, then the earliest 纳入日期, then the lowest region code);
+  // the evidence names the other listings. Every listing here is enrolled on 2024-01-01.
+  it('finds dibao and tekun at once, placed at the tekun listing', async () => {
     const rows = await mart('fct_integrity_multiple_rosters', `id_number = '${pid(504)}'`);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
-      month_start: '2025-02-01', person_name: name(504), county_code: COUNTY_A, region_code: VIL_A2, // the tekun entry, as the deduplicated roster keeps
-      is_dibao_and_tekun: true, is_in_two_counties: false, entry_count: '2', county_count: '1', categories: '城市低保、城市特困',
+      finding_id: `multiple_rosters:2025-02-01:${pid(504)}`,
+      month_start: '2025-02-01', person_name: name(504), county_code: COUNTY_A, region_code: VIL_A2, category: '城市特困', // tekun first
+      is_dibao_and_tekun: true, is_in_two_counties: false, is_in_two_regions: true, entry_count: '2', county_count: '1', categories: '城市低保、城市特困',
       benefit_total_yuan: '1495.00',
     });
-    expect(rows[0]!.evidence).toBe('2025年2月同时在册 2 处（既享受低保又享受特困）：城市低保 甲一社区（990101001001）月救助金额 650.00 元；城市特困 甲二社区（990101002001）月救助金额 845.00 元');
+    expect(rows[0]!.evidence).toBe('2025年2月同时在册 2 处（既享受低保又享受特困，同一区县 2 个区划）：计入 城市特困 甲二社区（990101002001）纳入日期 2024-01-01 月救助金额 845.00 元；另有 城市低保 甲一社区（990101001001）纳入日期 2024-01-01 月救助金额 650.00 元');
   });
 
-  it('finds the same person in two counties, once for each county', async () => {
+  it('finds the same person in two counties once, in the county of the listing that counts', async () => {
     const rows = await mart('fct_integrity_multiple_rosters', `id_number = '${pid(505)}'`);
-    expect(rows.map((r) => [r.county_code, r.region_code, r.month_start, r.county_benefit_yuan])).toEqual([
-      [COUNTY_A, VIL_A1, '2025-03-01', '650.00'],
-      [COUNTY_B, VIL_B1, '2025-03-01', '500.00'],
-    ]);
-    expect(rows.every((r) => r.is_in_two_counties === true && r.is_dibao_and_tekun === false && r.region_codes === `${VIL_A1}、${VIL_B1}`)).toBe(true);
+    // same 纳入日期: the lower region code, A1 (county A); county B's listing is in the evidence
+    expect(rows.map((r) => [r.county_code, r.region_code, r.month_start, r.counted_benefit_yuan])).toEqual([[COUNTY_A, VIL_A1, '2025-03-01', '650.00']]);
+    expect(rows[0]).toMatchObject({ is_in_two_counties: true, is_dibao_and_tekun: false, is_in_two_categories: true, region_codes: `${VIL_A1}、${VIL_B1}` });
+    expect(rows[0]!.evidence).toContain('；另有 农村低保 乙一村（990102001001）纳入日期 2024-01-01 月救助金额 500.00 元');
   });
 
-  it('does not count the same programme twice within one county as two rosters', async () => {
-    expect(await mart('fct_integrity_multiple_rosters', `id_number = '${pid(506)}'`)).toEqual([]);
-    expect(await mart('fct_integrity_multiple_rosters')).toHaveLength(3);
+  it('counts the same programme in two villages of one county as two rosters (two regions)', async () => {
+    // the rule names "two regions", not two counties: 506, 城市低保 in A1 and A2, is one finding, in A1
+    const rows = await mart('fct_integrity_multiple_rosters', `id_number = '${pid(506)}'`);
+    expect(rows.map((r) => [r.month_start, r.region_code, r.is_in_two_counties, r.is_in_two_regions, r.is_in_two_categories])).toEqual([['2025-01-01', VIL_A1, false, true, false]]);
+    expect(await mart('fct_integrity_multiple_rosters')).toHaveLength(3); // 504, 505, 506
   });
 });
 
@@ -221,7 +226,8 @@ describe('the integrity view', () => {
     expect(status, JSON.stringify(body)).toBe(200);
     expect(byCheck(body.data)).toEqual(EXPECTED_COUNTS);
     const totals = await platform.load({ measures: ['integrity.findings', 'integrity.persons', 'integrity.amount_yuan'] }, admin);
-    expect(totals.body.data[0]).toEqual({ 'integrity.findings': '16', 'integrity.persons': '12', 'integrity.amount_yuan': '5115.00' });
+    // 16 findings: 505 now once (not once per county) and 506 (two villages of county A) added; 506 is a 13th person
+    expect(totals.body.data[0]).toEqual({ 'integrity.findings': '16', 'integrity.persons': '13', 'integrity.amount_yuan': '5115.00' });
   });
 
   it('counts by county and month', async () => {
@@ -230,8 +236,8 @@ describe('the integrity view', () => {
       timeDimensions: [{ dimension: 'integrity.month', granularity: 'month', dateRange: ['2025-03-01', '2025-03-31'] }],
     }, admin);
     expect(status).toBe(200);
-    // March: 502 and 518 after death, 505 in A and B, 502 not listed, 507 above standard
-    expect(Object.fromEntries(body.data.map((r: Row) => [r['integrity.county_name'], Number(r['integrity.findings'])]))).toEqual({ 甲区: 5, 乙县: 1 });
+    // March: 502 and 518 after death, 505 (once, in A where its listing counts), 502 not listed, 507 above standard
+    expect(Object.fromEntries(body.data.map((r: Row) => [r['integrity.county_name'], Number(r['integrity.findings'])]))).toEqual({ 甲区: 5 });
   });
 
   it('gives city leadership counts but refuses person-level members wherever the query names them', async () => {
@@ -260,8 +266,8 @@ describe('the integrity view', () => {
       order: [['integrity.finding_id', 'asc']],
     }, inspector);
     expect(status, JSON.stringify(body)).toBe(200);
-    // A: 3 after death, 504 and 505 (A), 513, 502 unlisted, 3 above standard, SQ-P1, 516
-    expect(body.data).toHaveLength(12);
+    // A: 3 after death, 504, 505 and 506 (two rosters, each placed in A), 513, 502 unlisted, 3 above standard, SQ-P1, 516
+    expect(body.data).toHaveLength(13);
     expect(new Set(body.data.map((r: Row) => r['integrity.county_code']))).toEqual(new Set([COUNTY_A]));
     expect(body.data.map((r: Row) => r['integrity.id_number'])).not.toContain(maskIdNumber(pid(521)));
     const late = body.data.find((r: Row) => r['integrity.check_code'] === 'late_payment');
@@ -275,7 +281,8 @@ describe('the integrity view', () => {
     const { status, body } = await platform.load({ measures: ['integrity.findings'], dimensions: ['integrity.check_code', 'integrity.id_number'] }, staff);
     expect(status).toBe(200);
     expect(body.data.map((r: Row) => [r['integrity.check_code'], r['integrity.id_number']]).sort()).toEqual([
-      ['late_decision', pid(521)], ['multiple_rosters', pid(505)], ['payment_without_roster', pid(514)],
+      // 505's two-roster finding is placed in county A, where its listing counts
+      ['late_decision', pid(521)], ['payment_without_roster', pid(514)],
     ].map(([check, id]) => [check, maskIdNumber(id!)]));
   });
 
@@ -350,7 +357,14 @@ describe('integrity checks on the synthetic city (scale 0.1, 6 months)', () => {
   it('finds the persons listed twice (about 20 at scale 1)', async () => {
     const persons = await count('select count(distinct id_number) as n from marts.fct_integrity_multiple_rosters');
     expect(persons).toBe(Math.max(2, Math.round(20 * SCALE)));
-    expect(await count('select count(*) as n from marts.fct_integrity_multiple_rosters where not (is_dibao_and_tekun or is_in_two_counties)')).toBe(0);
+    // one finding per person and month, at the listing that counts
+    expect(await count(`
+      select count(*) as n from marts.fct_integrity_multiple_rosters as f
+      where not exists (
+        select 1 from marts.fct_basic_living_person_month as p
+        where p.stat_month = f.month_start and p.id_number = f.id_number and p.region_code = f.region_code and p.category = f.category
+      )`)).toBe(0);
+    expect(await count('select count(*) - count(distinct (month_start, id_number)) as n from marts.fct_integrity_multiple_rosters')).toBe(0);
   });
 
   it('finds exactly the payments of the late batches (about 2 %)', async () => {

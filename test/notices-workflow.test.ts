@@ -96,8 +96,9 @@ describe('a monthly notice (2025-03, the city)', () => {
     expect(figure(notice, 'basic_living.dibao_persons')).toMatchObject({ value: 6, text: '6 人', previous: 5, mom: { text: '增长 20.0%' }, yoy: { text: '无可比数据' }, yearAgoText: '无数据' });
     // temporary relief per 人次: 525 against 400
     expect(figure(notice, 'indicators.temp_relief_per_capita')).toMatchObject({ value: 525, text: '525 元', previousText: '400 元', mom: { text: '增长 31.3%' } });
-    // decided in time: AP-4 late, AP-5 and AP-7 in time = 2 / 3; February AP-2, AP-3 = 100 %
-    expect(figure(notice, 'applications.decided_within_limit_rate')).toMatchObject({ text: '66.67%', previousText: '100.00%', mom: { text: '下降 33.33 个百分点' } });
+    // decided in time, 低保/特困 only (domain.md): AP-4 late, AP-7 in time = 1 / 2 (AP-5 is 临时救助,
+    // outside the rule; AP-6 pending is due 04-08, after March); February AP-2, AP-3 = 100 %
+    expect(figure(notice, 'applications.decided_within_limit_rate')).toMatchObject({ text: '50.00%', previousText: '100.00%', mom: { text: '下降 50.00 个百分点' } });
     // benefits paid in March: 4,800 元 shown in 万元 as the template says
     expect(figure(notice, 'benefits.benefits_paid')).toMatchObject({ value: 4800, text: '0.48 万元', displayUnit: '万元' });
     // rural/urban standard at 03-31: (500 + 500) / (700 + 600)
@@ -135,7 +136,7 @@ describe('a monthly notice (2025-03, the city)', () => {
     const misses = Object.fromEntries(section(notice, 'targets').misses.map((m: Json) => [m.member, m.regions.map((r: Json) => `${r.name} ${r.text}`)]));
     expect(misses).toEqual({
       'standards.rural_urban_standard_ratio': ['甲区 71.43%'],
-      'applications.decided_within_limit_rate': ['测试市 66.67%', '乙县 50.00%'], // B: AP-4 late, AP-5 in time
+      'applications.decided_within_limit_rate': ['测试市 50.00%', '乙县 0.00%'], // B: AP-4 late; AP-5 (临时救助) not in the share
       'benefits.paid_on_time_rate': [],
       // raised in March: W-4 (B, pending past 15 days), W-5 (A, pending past 15 days on 04-30), W-6 (B, 8 days)
       'warnings.handled_within_limit_rate': ['测试市 33.33%', '甲区 0.00%', '乙县 50.00%'],
@@ -158,7 +159,12 @@ describe('a monthly notice (2025-03, the city)', () => {
   it('drafts the problems and requirements', () => {
     const p = section(notice, 'problems');
     const byRule = (rule: string) => p.problems.filter((x: Json) => x.rule === rule).map((x: Json) => x.text);
-    expect(byRule('falling')).toEqual(['甲区临时救助人均救助水平连续两期下降（500 元 → 400 元 → 300 元）。']);
+    // the average dibao benefit is a snapshot of the roster (domain.md): January 1,600 / 6, February
+    // 1,300 / 5, March 1,500 / 6 (1, 2, 4 at 300; 5, 6, 10 at 200) — falling twice for the city
+    expect(byRule('falling')).toEqual([
+      '甲区临时救助人均救助水平连续两期下降（500 元 → 400 元 → 300 元）。',
+      '测试市低保月人均救助水平连续两期下降（267 元/人·月 → 260 元/人·月 → 250 元/人·月）。',
+    ]);
     expect(byRule('target')).toContain('甲区农村低保标准占城市低保标准比例为71.43%，未达到不低于75.00%的目标要求。');
     expect(byRule('target')).toHaveLength(7);
     // ZG-2 (deadline 02-05) and ZG-4 (deadline 02-28) still open at 03-31
@@ -311,8 +317,9 @@ describe('review, issue and the archive', () => {
     expect(figure(correction.body, 'indicators.temp_relief_per_capita').text).toBe('625 元');
     const ranking = texts(table(section(correction.body, 'ranking'), 'ranking:indicators.temp_relief_per_capita'));
     expect(ranking[1]).toEqual(['2', '甲区', '500 元', '400 元', '增长 25.0%']);
-    // the fall is gone from the drafted problems
-    expect(section(correction.body, 'problems').problems.filter((p: Json) => p.rule === 'falling')).toEqual([]);
+    // the temporary-relief fall is gone from the drafted problems; the city's dibao average (a roster
+    // snapshot the correction does not touch) still falls
+    expect(section(correction.body, 'problems').problems.filter((p: Json) => p.rule === 'falling').map((p: Json) => p.member)).toEqual(['benefits.dibao_average_benefit']);
     expect((await api('GET', `/api/notices/${draft.id}`, staff)).body.correctedBy).toEqual([correction.body.id]);
   });
 
