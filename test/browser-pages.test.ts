@@ -31,7 +31,8 @@ function csv(headers: string[], rows: Row[]): string {
  * What the small city lacks for these pages, all in March 2025:
  * - standards: 甲区 650 / 500, 乙县 600 / 480 → city averages 625 / 490, rural ÷ urban = 980 ÷ 1,250 = 78.40 %;
  * - payments for the March roster (persons 1, 5, 7, 8), 650 元 each, person 8 paid on the 12th
- *   → 2,600 元 ÷ 4 person-months = 650 元/人·月, 3 of 4 on time = 75.00 %;
+ *   → 3 of 4 on time = 75.00 %; the average dibao benefit is the March roster's 月救助金额 (650 each,
+ *   domain.md) over its 4 dibao persons = 650 元/人·月;
  * - warnings: 4 (红 橙 黄 蓝), 2 handled (50.00 %); within 15 days (domain.md): as of 2025-03-31 YJ-4
  *   (03-20, pending) is not yet due and left out, YJ-3 (03-10, pending) is late, YJ-2 took 20 days,
  *   YJ-1 8 → 1 of 3 = 33.33 %; sources 医保 2, 人社 1, 教育 1;

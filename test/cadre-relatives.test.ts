@@ -182,7 +182,7 @@ describe('close relatives of cadres without a filing', () => {
     expect(all.status, JSON.stringify(all.body)).toBe(200);
     expect(all.body.data).toEqual([
       { 'integrity.check_code': 'cadre_relative_unfiled', 'integrity.check_title': '干部近亲属未备案', 'integrity.findings': '7', 'integrity.persons': '4' },
-      { 'integrity.check_code': 'multiple_rosters', 'integrity.check_title': '重复在册（同时享受低保和特困或跨区县在册）', 'integrity.findings': '1', 'integrity.persons': '1' },
+      { 'integrity.check_code': 'multiple_rosters', 'integrity.check_title': '重复在册（同月在两类名单或两个区划登记）', 'integrity.findings': '1', 'integrity.persons': '1' },
     ]);
     const onlyThis = [{ member: 'integrity.check_code', operator: 'equals', values: ['cadre_relative_unfiled'] }];
     const byMonth = await platform.load({ measures: ['integrity.findings'], filters: onlyThis, timeDimensions: [{ dimension: 'integrity.month', granularity: 'month', dateRange: ['2024-12-01', '2025-04-30'] }], order: [['integrity.month', 'asc']] }, admin);

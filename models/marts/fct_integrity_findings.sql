@@ -59,7 +59,7 @@ findings as (
 checks (check_code, check_title, check_order) as (
     values
         ('paid_after_death', '死亡后仍发放救助金', 1),
-        ('multiple_rosters', '重复在册（同时享受低保和特困或跨区县在册）', 2),
+        ('multiple_rosters', '重复在册（同月在两类名单或两个区划登记）', 2),
         ('roster_without_payment', '在册未发放', 3),
         ('payment_without_roster', '发放对象不在当月名单', 4),
         ('benefit_above_standard', '救助金额高于标准', 5),
