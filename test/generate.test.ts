@@ -477,7 +477,8 @@ describe('generateCity calibration (scale 0.2, 6 months)', () => {
     expect(approvedShare).toBeGreaterThan(0.65);
     expect(approvedShare).toBeLessThan(0.85);
 
-    // verifications ~2,000 a month, 5–6 % not matching
+    // verifications ~2,000 a month, 5–6 % flagged (不符合 or 疑似不符待核实: the calibration's 5.65 % of
+    // verifications raising warnings); the mismatch indicator counts 不符合 only (domain.md)
     const checks = tables.filter((t) => t.kind === 11).flatMap((t) => t.rows);
     expect(checks.length / 6 / 0.2).toBeGreaterThan(1_800);
     const mismatch = checks.filter((r) => r[5] !== '符合').length / checks.length;
