@@ -106,7 +106,10 @@ describe('restricted members', () => {
   const restrictedPolicies = new Map([
     ['integrity', policyFromMeta('integrity', {
       region_code_dimension: 'region_code',
-      restricted_members: { members: ['id_number', 'person_name', 'evidence', 'finding_id'], roles: ['admin', 'inspector', 'staff'] },
+      restricted_members: {
+        members: ['id_number', 'person_name', 'evidence', 'finding_id'], roles: ['admin', 'inspector', 'staff'],
+        masked: { id_number: 'id_number', person_name: 'name', evidence: 'text', finding_id: 'text' }, reveal_key: 'finding_id',
+      },
     })],
     ['indicators', policyFromMeta('indicators', snapshotMeta)],
   ]);
