@@ -5,6 +5,7 @@
 // file; every later byte is checked as it is decoded, and a byte that does not
 // fit refuses the file naming its line: a `�` in the warehouse is a value lost
 // without a word.
+import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { SourceReadError } from './types.ts';
 
@@ -24,14 +25,12 @@ export function countLineBreaks(text: string, from = 0, to = text.length): numbe
 }
 
 /**
- * Offset of the first byte that is not valid UTF-8, or -1. Leading
- * continuation bytes (a character begun in the previous chunk) are skipped; a
- * character cut off at the end counts as valid when `more` bytes follow.
+ * Offset of the first byte that is not valid UTF-8, or -1; a character cut
+ * off at the end counts as valid when `more` bytes follow.
  */
-export function firstInvalidUtf8(bytes: Uint8Array, more: boolean, skipLeading = false): number {
+export function firstInvalidUtf8(bytes: Uint8Array, more: boolean): number {
   const n = bytes.length;
   let i = 0;
-  if (skipLeading) while (i < 3 && i < n && (bytes[i]! & 0xc0) === 0x80) i++;
   while (i < n) {
     const b = bytes[i]!;
     if (b < 0x80) {
@@ -60,6 +59,17 @@ export function firstInvalidUtf8(bytes: Uint8Array, more: boolean, skipLeading =
     i += need + 1;
   }
   return -1;
+}
+
+/** Length of `bytes` without a UTF-8 character cut off at its end (judged with the next chunk). */
+function completeUtf8Length(bytes: Uint8Array): number {
+  const n = bytes.length;
+  let i = n - 1;
+  while (i >= 0 && n - i <= 3 && (bytes[i]! & 0xc0) === 0x80) i--;
+  if (i < 0) return n;
+  const lead = bytes[i]!;
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return i + need > n ? i : n;
 }
 
 function hex(bytes: Uint8Array, at: number): string {
@@ -91,6 +101,7 @@ export async function detectEncoding(file: string): Promise<TextEncoding> {
   if (head[0] === 0xff && head[1] === 0xfe) return 'UTF-16LE';
   if (head[0] === 0xfe && head[1] === 0xff) return 'UTF-16BE';
   const more = head.length === HEAD_BYTES;
+  if (isUtf8(more ? head.subarray(0, completeUtf8Length(head)) : head)) return 'UTF-8';
   const bad = firstInvalidUtf8(head, more);
   if (bad < 0) return 'UTF-8';
   // A header line that is whole, valid UTF-8 with Chinese in it says UTF-8: a
@@ -105,22 +116,24 @@ export async function detectEncoding(file: string): Promise<TextEncoding> {
   throw new SourceReadError(`文件编码无法识别：不是 UTF-8，也不是 GBK（第 ${countLineBreaks(gbk, 0, gbBad) + 1} 行起无法解码），${SAVE_AS}`);
 }
 
-/** Decodes the chunks of a file in turn; a byte that does not fit the encoding throws InvalidTextError. */
+/**
+ * Decodes the chunks of a GBK or UTF-16 file in turn with a fatal
+ * TextDecoder: a byte that does not fit throws InvalidTextError. (UTF-8, nearly
+ * every export, is decoded by the file stream itself and checked for U+FFFD:
+ * see csv.ts.)
+ */
 export class ChunkDecoder {
   private readonly decoder: TextDecoder;
-  private first = true;
 
-  constructor(readonly encoding: TextEncoding) {
-    const label = encoding === 'GBK' ? 'gb18030' : encoding === 'UTF-16LE' ? 'utf-16le' : encoding === 'UTF-16BE' ? 'utf-16be' : 'utf-8';
-    // ignoreBOM: false drops a leading BOM of UTF-8 and UTF-16
+  constructor(readonly encoding: Exclude<TextEncoding, 'UTF-8' | 'UTF-8 BOM'>) {
+    const label = encoding === 'GBK' ? 'gb18030' : encoding === 'UTF-16LE' ? 'utf-16le' : 'utf-16be';
+    // ignoreBOM: false drops a leading BOM of UTF-16
     this.decoder = new TextDecoder(label, { fatal: true, ignoreBOM: false });
   }
 
   decode(chunk: Uint8Array): string {
     try {
-      const text = this.decoder.decode(chunk, { stream: true });
-      this.first = false;
-      return text;
+      return this.decoder.decode(chunk, { stream: true });
     } catch {
       throw new InvalidTextError(this.decodedBeforeBadByte(chunk));
     }
@@ -136,10 +149,6 @@ export class ChunkDecoder {
 
   /** The text of `chunk` before its first undecodable byte, to name the line. */
   private decodedBeforeBadByte(chunk: Uint8Array): string {
-    if (this.encoding === 'UTF-8' || this.encoding === 'UTF-8 BOM') {
-      const bad = firstInvalidUtf8(chunk, false, !this.first);
-      return Buffer.from(chunk.buffer, chunk.byteOffset, Math.max(bad, 0)).toString('utf8');
-    }
     const text = new TextDecoder(this.encoding === 'GBK' ? 'gb18030' : this.encoding.toLowerCase()).decode(chunk);
     const bad = text.indexOf('\uFFFD');
     return bad < 0 ? text : text.slice(0, bad);
@@ -157,5 +166,5 @@ export class InvalidTextError extends Error {
 export function invalidTextMessage(encoding: TextEncoding, line: number): string {
   if (encoding === 'GBK') return `文件按 GBK 编码读取，但第 ${line} 行含有不是 GBK 的字节：文件可能损坏或混入了其他编码的内容（不是 UTF-8，也不是 GBK），${SAVE_AS}`;
   if (encoding.startsWith('UTF-16')) return `文件是 ${encoding} 编码，但第 ${line} 行含有无效的字符：文件可能已损坏，${SAVE_AS}`;
-  return `文件是 UTF-8 编码，但第 ${line} 行含有不是 UTF-8 的字节：文件可能损坏或混入了其他编码的内容，${SAVE_AS}`;
+  return `文件是 UTF-8 编码，但第 ${line} 行含有不是 UTF-8 的字节（或替换字符 U+FFFD）：文件可能损坏或混入了其他编码的内容，${SAVE_AS}`;
 }
