@@ -10,7 +10,7 @@ import { InFlight, MAX_LOADS_IN_FLIGHT_PER_USER, MAX_QUERIES_PER_REQUEST, TooMan
 import { maskRows } from './masking.ts';
 import type { NormalizedQuery } from './normalize.ts';
 import { membersOf, parseQuery, QueryError, type CubeQuery } from './query.ts';
-import { ForbiddenError, personLevelMembers } from './query-rewrite.ts';
+import { checkAccess, ForbiddenError, personLevelMembers } from './query-rewrite.ts';
 import type { LoadResult, SemanticLayer } from './semantic-layer.ts';
 
 export interface CubeApiOptions {
@@ -111,6 +111,21 @@ export async function cubeApiPlugin(app: FastifyInstance, { layer, pool }: CubeA
     return [...layer.policies.values()].flatMap((policy) => personLevelMembers(members, policy).map((m) => ({ policy, member: m })));
   };
 
+  /** Role restrictions before anything else, a refusal of person-level members audited. */
+  const guard = async (request: QueryRequest, queries: CubeQuery[]) => {
+    for (const query of queries) {
+      try {
+        checkAccess(membersOf(query), request.principal, layer.policies);
+      } catch (e) {
+        const named = personal(query);
+        if (named.length > 0) {
+          await appendAudit(pool, { actor: request.principal, action: 'query_person_level', target: named.map((n) => n.member).join(','), detail: { query, error: (e as Error).message }, outcome: 'denied' });
+        }
+        throw e;
+      }
+    }
+  };
+
   const loadOne = async (request: QueryRequest, query: CubeQuery): Promise<LoadResult> => {
     const principal = request.principal;
     const named = personal(query);
@@ -136,6 +151,7 @@ export async function cubeApiPlugin(app: FastifyInstance, { layer, pool }: CubeA
 
   const load = async (request: QueryRequest) => {
     const { queryType, queries } = requestOf(rawQueryOf(request));
+    await guard(request, queries);
     if (queryTypeOf(request) !== 'multi' && queryType !== 'regularQuery') {
       throw new QueryError(queryType === 'blendingQuery' ? '多个查询须使用 queryType=multi' : 'compareDateRange 查询须使用 queryType=multi');
     }
@@ -164,11 +180,16 @@ export async function cubeApiPlugin(app: FastifyInstance, { layer, pool }: CubeA
     return { queryType, results, pivotQuery: pivotQueryOf(queryType, results.map((r) => r.query)) };
   };
 
-  const sql = async (request: QueryRequest) => layer.sql(parseQuery(rawQueryOf(request)), request.principal);
+  const sql = async (request: QueryRequest) => {
+    const query = parseQuery(rawQueryOf(request));
+    await guard(request, [query]);
+    return layer.sql(query, request.principal);
+  };
 
   /** Cube's /dry-run: the normalised queries, the pivot query and the query type, checked but not run. */
   const dryRun = async (request: QueryRequest) => {
     const { queryType, queries } = requestOf(rawQueryOf(request));
+    await guard(request, queries);
     const normalizedQueries = await Promise.all(queries.map((q) => layer.dryRun(q, request.principal)));
     if (queryType === 'blendingQuery') checkBlending(normalizedQueries);
     return {

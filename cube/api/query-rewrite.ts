@@ -74,7 +74,18 @@ function checkRestricted(members: string[], policy: DatasetPolicy, ctx: Security
   throw new ForbiddenError(`当前角色（${ROLE_TITLES[ctx.role]}）无权查询人员明细成员 ${named.join('、')}，仅限${allowed}；可查询汇总数`);
 }
 
-export type Grain = 'month' | 'quarter' | 'year';
+/**
+ * Refuses (403) a query naming, anywhere, a member the caller's role may not
+ * use: checked first, before any other check could answer with something else.
+ */
+export function checkAccess(members: string[], ctx: SecurityContext, policies: ReadonlyMap<string, DatasetPolicy>): void {
+  for (const name of new Set(members.map((m) => m.split('.')[0]!))) {
+    const policy = policies.get(name);
+    if (policy) checkRestricted(members, policy, ctx);
+  }
+}
+
+type Grain = 'month' | 'quarter' | 'year';
 
 /** The grain whose single period is exactly [from, to], if any. */
 export function grainOfRange(range: string | string[]): Grain | null {
