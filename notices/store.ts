@@ -14,6 +14,7 @@ import { noticeDocumentSchema, type NoticeDocument, type NoticeEdit } from './do
 import { renderDocx } from './docx.ts';
 import { generateNotice, type GenerateDeps } from './generate.ts';
 import { kindOf, parseNoticePeriod, periodCode, type NoticeKind } from './period.ts';
+import { inTransaction } from '../warehouse/transaction.ts';
 
 export type NoticeState = '拟稿' | '待审核' | '已签发';
 export type Actor = Pick<Principal, 'name' | 'role' | 'region'> & Partial<Pick<Principal, 'client' | 'kind'>>;
@@ -120,19 +121,8 @@ export class NoticeStore {
     await appendAudit(client, { actor: this.auditActor(principal), action: 'change', target: `notice:${id}`, detail: { step, from, to, comment, ...detail } });
   }
 
-  private async tx<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
-      const result = await work(client);
-      await client.query('commit');
-      return result;
-    } catch (e) {
-      await client.query('rollback').catch(() => {});
-      throw e;
-    } finally {
-      client.release();
-    }
+  private tx<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 
   /** The row if the principal may read it (locked for update when asked), else 404. */

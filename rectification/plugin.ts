@@ -14,6 +14,7 @@ import {
   allItems, createItem, itemRegions, createItemSchema, getItem, itemIdOf, listItems, listQuerySchema, RectificationError, revealPersons, transitionItem, transitionSchema, type Db,
 } from './items.ts';
 import { acceptProposals, acceptSchema, bulkAcceptSchema, bulkDismissSchema, dismissProposals, dismissSchema, listProposals, proposalQuerySchema } from './proposals.ts';
+import { inTransaction } from '../warehouse/transaction.ts';
 
 export interface RectificationPluginOptions {
   pool: pg.Pool;
@@ -21,21 +22,6 @@ export interface RectificationPluginOptions {
 
 /** Rows an Excel export holds at most. */
 const EXPORT_LIMIT = 20_000;
-
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
-    const result = await work(client);
-    await client.query('commit');
-    return result;
-  } catch (e) {
-    await client.query('rollback').catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
-}
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
   const r = schema.safeParse(value ?? {});

@@ -4,21 +4,15 @@
 // counts of the integrity city and drills to masked rows for an inspector, who
 // may reveal one row at a time, while a leader is told the rows are not theirs
 // to see. The pages are opened with the development `?role=` switch.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskIdNumber, maskName } from '../cube/api/masking.ts';
-import { runLoad } from '../etl/load/batch.ts';
-import { DASHBOARD_DIR } from '../server/app.ts';
 import { name as rosterName, writeIntegrityCity } from './fixtures/integrity/integrity-city.ts';
 import { CITY, COUNTY_A, COUNTY_B, VIL_A1, VIL_A2, VIL_B1, pid, writeSmallCity } from './fixtures/small-city.ts';
-import { freePort } from '../warehouse/free-port.ts';
-import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+import { launchChromium, serveCity, type ServedCity } from './support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env.PAGES_SCREENSHOT_DIR;
 
 type Row = Record<string, string | number>;
@@ -76,21 +70,12 @@ async function writeExtras(dir: string): Promise<void> {
   );
 }
 
-interface Served {
-  platform: TestPlatform;
-  url: string;
-  dir: string;
-}
+type Served = ServedCity;
 
 async function serve(write: (dir: string) => Promise<void>): Promise<Served> {
-  const platform = await startTestPlatform();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'pages-'));
-  await write(dir);
-  const report = await runLoad(platform.db.pool, [dir], { runBy: 'test' });
-  expect(report.files.flatMap((f) => f.rejects)).toEqual([]);
-  const port = await freePort();
-  await platform.app.listen({ port, host: '127.0.0.1' });
-  return { platform, url: `http://127.0.0.1:${port}`, dir };
+  const served = await serveCity(write);
+  expect(served.rejected).toBe(0);
+  return served;
 }
 
 let small: Served;
@@ -98,8 +83,6 @@ let integrity: Served;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`浏览器测试需要 Debian 的 chromium（${CHROMIUM}）：apt-get install chromium`);
-  if (!existsSync(path.join(DASHBOARD_DIR, 'index.html'))) throw new Error('仪表盘尚未构建：先运行 vite build（npm test 会先构建）');
   [small, integrity] = await Promise.all([
     serve(async (dir) => {
       await writeSmallCity(dir);
@@ -107,18 +90,12 @@ beforeAll(async () => {
     }),
     serve(writeIntegrityCity),
   ]);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  for (const s of [small, integrity]) {
-    await s?.platform.close();
-    if (s?.dir) await rm(s.dir, { recursive: true, force: true });
-  }
+  for (const s of [small, integrity]) await s?.close();
 });
 
 async function open(url: string): Promise<{ page: Page; errors: string[] }> {

@@ -2,50 +2,33 @@
 // inspector of the city creates it on 整改台账, a county's staff member reports
 // it fixed with an evidence file, the inspector starts the follow-up review
 // and passes it (已销号); the list and the history show each step.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../auth/users.ts';
-import { runLoad } from '../etl/load/batch.ts';
-import { DASHBOARD_DIR } from '../server/app.ts';
 import { CITY, COUNTY_A, VIL_A1, writeSmallCity } from './fixtures/small-city.ts';
-import { freePort } from '../warehouse/free-port.ts';
-import { startTestPlatform, TEST_PASSWORD, type TestPlatform } from './support/platform.ts';
+import { TEST_PASSWORD, type TestPlatform } from './support/platform.ts';
+import { launchChromium, serveCity, type ServedCity } from './support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env.PAGES_SCREENSHOT_DIR;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n');
 
+let served: ServedCity;
 let platform: TestPlatform;
 let browser: Browser;
 let baseUrl: string;
-let dir: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`浏览器测试需要 Debian 的 chromium（${CHROMIUM}）：apt-get install chromium`);
-  if (!existsSync(path.join(DASHBOARD_DIR, 'index.html'))) throw new Error('仪表盘尚未构建：先运行 vite build（npm test 会先构建）');
-  platform = await startTestPlatform();
-  dir = await mkdtemp(path.join(os.tmpdir(), 'rectification-browser-'));
-  await writeSmallCity(dir);
-  await runLoad(platform.db.pool, [dir], { runBy: 'test' });
+  served = await serveCity(writeSmallCity);
+  ({ platform, url: baseUrl } = served);
   await createUser(platform.db.pool, { name: 'zhao.liu', display: '赵六', role: 'inspector', region: CITY, password: TEST_PASSWORD });
   await createUser(platform.db.pool, { name: 'qian.qi', display: '钱七', role: 'staff', region: COUNTY_A, password: TEST_PASSWORD });
-  const port = await freePort();
-  await platform.app.listen({ port, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await platform?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await served?.close();
 });
 
 /** A fresh tab (its own sessionStorage), signed in, on `target`. */

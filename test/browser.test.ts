@@ -2,47 +2,31 @@
 // indicators with numbers (development `?role=`), signing in and out through
 // the sign-in page, the return to it with the open page when a session ends
 // (bad stored token, user disabled mid-session), and the 审计日志 page.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, disableUser } from '../auth/users.ts';
-import { runLoad } from '../etl/load/batch.ts';
-import { DASHBOARD_DIR } from '../server/app.ts';
 import { CITY, COUNTY_A, writeSmallCity } from './fixtures/small-city.ts';
-import { freePort } from '../warehouse/free-port.ts';
-import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+import { type TestPlatform } from './support/platform.ts';
+import { launchChromium, serveCity, type ServedCity } from './support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const HEADLINE = ['low_income_coverage_rate', 'alleviated_dibao_share', 'temp_relief_per_capita', 'proactive_discovery_rate'];
 
+let served: ServedCity;
 let platform: TestPlatform;
 let browser: Browser;
 let baseUrl: string;
-let dir: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`浏览器测试需要 Debian 的 chromium（${CHROMIUM}）：apt-get install chromium`);
-  if (!existsSync(path.join(DASHBOARD_DIR, 'index.html'))) throw new Error('仪表盘尚未构建：先运行 vite build（npm test 会先构建）');
-  platform = await startTestPlatform();
-  dir = await mkdtemp(path.join(os.tmpdir(), 'small-city-'));
-  await writeSmallCity(dir);
-  await runLoad(platform.db.pool, [dir], { runBy: 'test' });
-  const port = await freePort();
-  await platform.app.listen({ port, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  served = await serveCity(writeSmallCity);
+  ({ platform, url: baseUrl } = served);
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await platform?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await served?.close();
 });
 
 describe('leadership dashboard', () => {

@@ -1,46 +1,33 @@
 // 通报 in Debian's Chromium: a staff member drafts and submits a notice, a
 // leader issues it, and the print view shows the issued notice with its charts.
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createUser } from '../auth/users.ts';
-import { runLoad } from '../etl/load/batch.ts';
-import { DASHBOARD_DIR } from '../server/app.ts';
 import { writeCatalogueCity } from './fixtures/catalogue/catalogue-city.ts';
 import { CITY } from './fixtures/small-city.ts';
-import { freePort } from '../warehouse/free-port.ts';
-import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+import { type TestPlatform } from './support/platform.ts';
+import { launchChromium, serveCity, type ServedCity } from './support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'Notice-Test-2025!';
 
+let served: ServedCity;
 let platform: TestPlatform;
 let browser: Browser;
 let baseUrl: string;
-let dir: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`浏览器测试需要 Debian 的 chromium（${CHROMIUM}）：apt-get install chromium`);
-  if (!existsSync(path.join(DASHBOARD_DIR, 'index.html'))) throw new Error('仪表盘尚未构建：先运行 vite build（npm test 会先构建）');
-  platform = await startTestPlatform();
-  dir = await mkdtemp(path.join(os.tmpdir(), 'notices-browser-'));
-  await writeCatalogueCity(dir);
-  await runLoad(platform.db.pool, [dir], { runBy: 'test' });
+  served = await serveCity(writeCatalogueCity);
+  ({ platform, url: baseUrl } = served);
   await createUser(platform.db.pool, { name: 'ni.gao', display: '拟稿员', role: 'staff', region: CITY, password: PASSWORD });
   await createUser(platform.db.pool, { name: 'qian.fa', display: '签发人', role: 'leader', region: CITY, password: PASSWORD });
-  const port = await freePort();
-  await platform.app.listen({ port, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await platform?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await served?.close();
 });
 
 async function signedIn(name: string, path: string): Promise<{ page: Page; errors: string[] }> {
