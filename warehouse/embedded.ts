@@ -44,6 +44,8 @@ const ANALYTICS_SETTINGS = [
   // load's transaction (new partitions, marts) then write no WAL.
   'wal_level=minimal',
   'max_wal_senders=0',
+  // a load touches many partitions in one transaction (bounded at 240 per table, etl/load/partitions.ts)
+  'max_locks_per_transaction=256',
 ];
 
 export interface EmbeddedServer {
