@@ -8,5 +8,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // Most test time is spent waiting on PostgreSQL, child processes and
+    // chromium: three files at once keep both cores busy (the default on a
+    // 2-core machine is one).
+    maxWorkers: 3,
   },
 });
