@@ -42,8 +42,10 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // on, not once: a terminal's Ctrl-C reaches this process twice (directly and relayed by tsx),
+  // and a second default SIGINT would end it half-way through stopping
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 
   try {
     if (await warehouseIsEmpty(warehouse.pool)) {

@@ -232,7 +232,9 @@ async function liveLeases(rootDir: string): Promise<number[]> {
 
 function spawnAs(file: string, args: string[], runAs: RunAs | null): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { ...(runAs ?? {}), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } });
+    // its own session: a Ctrl-C in the terminal of the process that started
+    // the server must not reach the server (others may be using it)
+    const child = spawn(file, args, { ...(runAs ?? {}), detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
