@@ -46,6 +46,26 @@ export const newPartitionUse = (): PartitionUse => ({ created: 0, inDefault: [] 
 
 export const defaultPartitionName = (spec: KindSpec): string => `raw.${spec.table}_default`;
 
+/** The partitions (qualified names) a partitioned raw table has now. */
+async function partitionsOf(client: pg.ClientBase, spec: KindSpec): Promise<Set<string>> {
+  const r = await client.query<{ name: string }>(
+    `select 'raw.' || c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = $1::regclass`,
+    [`raw.${spec.table}`],
+  );
+  return new Set(r.rows.map((x) => x.name));
+}
+
+async function createValuePartition(client: pg.ClientBase, spec: KindSpec, value: string): Promise<void> {
+  await client.query(`create table ${partitionName(spec, value)} partition of raw.${spec.table} for values in ('${value.replace(/'/g, "''")}')`);
+}
+
+/** The partition of values past the limits, indexed on the partition column (a newer export deletes by it). */
+async function createDefaultPartition(client: pg.ClientBase, spec: KindSpec, column: string): Promise<void> {
+  const name = defaultPartitionName(spec);
+  await client.query(`create table ${name} partition of raw.${spec.table} default`);
+  await client.query(`create index on ${name} (${column})`);
+}
+
 /**
  * Empties the partitions of the given values of the partition column: a value
  * with its own partition gets it created anew; a new value gets its own while
@@ -55,30 +75,25 @@ export const defaultPartitionName = (spec: KindSpec): string => `raw.${spec.tabl
 export async function replacePartitions(client: pg.ClientBase, spec: KindSpec, values: readonly string[], use: PartitionUse = newPartitionUse()): Promise<void> {
   if (spec.replace.by !== 'partition') throw new Error(`${spec.table} is not replaced by partition`);
   const column = spec.replace.column;
-  const existing = new Set((await client.query<{ name: string }>(
-    `select 'raw.' || c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = $1::regclass`,
-    [`raw.${spec.table}`],
-  )).rows.map((r) => r.name));
+  const existing = await partitionsOf(client, spec);
   const defaultName = defaultPartitionName(spec);
   let hasDefault = existing.has(defaultName);
   let own = existing.size - (hasDefault ? 1 : 0);
   const fromDefault = (v: string) => client.query(`delete from ${defaultName} where ${column} = $1`, [v]);
   for (const v of [...values].sort()) {
     const name = partitionName(spec, v);
-    const create = `create table ${name} partition of raw.${spec.table} for values in ('${v.replace(/'/g, "''")}')`;
     if (existing.has(name)) {
       await client.query(`drop table ${name}`);
-      await client.query(create);
+      await createValuePartition(client, spec, v);
     } else if (own < MAX_PARTITIONS_PER_TABLE && use.created < MAX_NEW_PARTITIONS_PER_FILE) {
       // rows of the value an earlier load put in the default partition are replaced too
       if (hasDefault) await fromDefault(v);
-      await client.query(create);
+      await createValuePartition(client, spec, v);
       own++;
       use.created++;
     } else {
       if (!hasDefault) {
-        await client.query(`create table ${defaultName} partition of raw.${spec.table} default`);
-        await client.query(`create index on ${defaultName} (${column})`);
+        await createDefaultPartition(client, spec, column);
         hasDefault = true;
       }
       await fromDefault(v);
@@ -95,10 +110,7 @@ export async function replacePartitions(client: pg.ClientBase, spec: KindSpec, v
  */
 export async function ensurePartitions(client: pg.ClientBase, spec: KindSpec, values: readonly string[]): Promise<void> {
   if (spec.replace.by !== 'partition') throw new Error(`${spec.table} is not replaced by partition`);
-  const existing = new Set((await client.query<{ name: string }>(
-    `select 'raw.' || c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = $1::regclass`,
-    [`raw.${spec.table}`],
-  )).rows.map((r) => r.name));
+  const existing = await partitionsOf(client, spec);
   const defaultName = defaultPartitionName(spec);
   let hasDefault = existing.has(defaultName);
   let own = existing.size - (hasDefault ? 1 : 0);
@@ -107,11 +119,10 @@ export async function ensurePartitions(client: pg.ClientBase, spec: KindSpec, va
     if (existing.has(name)) continue;
     const inDefault = hasDefault && (await client.query(`select 1 from ${defaultName} where ${spec.replace.column} = $1 limit 1`, [v])).rows.length > 0;
     if (!inDefault && own < MAX_PARTITIONS_PER_TABLE) {
-      await client.query(`create table ${name} partition of raw.${spec.table} for values in ('${v.replace(/'/g, "''")}')`);
+      await createValuePartition(client, spec, v);
       own++;
     } else if (!hasDefault) {
-      await client.query(`create table ${defaultName} partition of raw.${spec.table} default`);
-      await client.query(`create index on ${defaultName} (${spec.replace.column})`);
+      await createDefaultPartition(client, spec, spec.replace.column);
       hasDefault = true;
     }
   }
