@@ -46,8 +46,14 @@ async function auth(app: FastifyInstance, { pool, apiSecret, attemptsPerMinute }
     try {
       request.principal = await verifier.verify(request.headers.authorization, request.ip);
     } catch (e) {
-      if (e instanceof AuthError) return reply.status(401).send({ error: e.message });
-      throw e;
+      if (!(e instanceof AuthError)) throw e;
+      // Cube answers a missing or bad token with 403; the platform's own API with 401.
+      // Both say why in WWW-Authenticate (RFC 6750), so a client can tell a token
+      // refused from a role refused (a plain 403) without reading the body.
+      const cube = request.url.startsWith('/cubejs-api/');
+      return reply.status(cube ? 403 : 401)
+        .header('www-authenticate', `Bearer error="invalid_token"`)
+        .send({ error: e.message, code: 'invalid_token' });
     }
   });
 

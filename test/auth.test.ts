@@ -115,7 +115,7 @@ describe('tokens', () => {
     expect((await me(token)).statusCode).toBe(200);
     expect((await platform.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { authorization: token } })).statusCode).toBe(204);
     expect((await me(token)).statusCode).toBe(401);
-    expect((await platform.load({ measures: ['indicators.low_income_persons'], timeDimensions: [{ dimension: 'indicators.month', granularity: 'month' }] }, token)).status).toBe(401);
+    expect((await platform.load({ measures: ['indicators.low_income_persons'], timeDimensions: [{ dimension: 'indicators.month', granularity: 'month' }] }, token)).status).toBe(403);
   });
 
   it('disabling a user or resetting the password revokes every token of theirs', async () => {
@@ -180,10 +180,12 @@ describe('tokens', () => {
 });
 
 describe('what is reachable without signing in', () => {
-  it('answers 401 on every API path without a token, but serves health and the sign-in page', async () => {
-    for (const url of ['/api/auth/me', '/api/audit', '/cubejs-api/v1/meta', '/cubejs-api/v1/load?query=%7B%7D', '/cubejs-api/v1/sql?query=%7B%7D', '/api/anything']) {
+  it('answers 401 on every API path without a token (403 on Cube\'s, as Cube does), but serves health and the sign-in page', async () => {
+    for (const url of ['/api/auth/me', '/api/audit', '/cubejs-api/v1/meta', '/cubejs-api/v1/load?query=%7B%7D', '/cubejs-api/v1/sql?query=%7B%7D', '/cubejs-api/v1/dry-run?query=%7B%7D', '/api/anything']) {
       const res = await platform.app.inject({ url });
-      expect(res.statusCode, url).toBe(401);
+      expect(res.statusCode, url).toBe(url.startsWith('/cubejs-api/') ? 403 : 401);
+      expect(res.headers['www-authenticate'], url).toBe('Bearer error="invalid_token"');
+      expect(res.json(), url).toMatchObject({ code: 'invalid_token' });
     }
     expect((await platform.app.inject({ method: 'POST', url: '/api/persons/reveal', payload: { view: 'integrity', key: 'x' } })).statusCode).toBe(401);
     expect((await platform.app.inject({ url: '/livez' })).json()).toEqual({ status: 'ok' });

@@ -156,13 +156,13 @@ describe('sign-in', () => {
     expect(errors).toEqual([]);
   });
 
-  it('ends the session when a Cube query answers 401 (user disabled mid-session)', async () => {
+  it('ends the session when a Cube query refuses the token (user disabled mid-session)', async () => {
     const { page, errors } = await newPage();
     await page.goto(`${baseUrl}/login?next=/living`);
     await signIn(page, 'wang.wu', PASSWORD);
     await expect.poll(() => pathAndSearch(page), { timeout: 30_000 }).toBe('/living');
     await page.locator('[data-testid="page-living"]').waitFor({ timeout: 30_000 });
-    // every query of this page answered (nothing left loading), so the next 401 comes from the next page
+    // every query of this page answered (nothing left loading), so the next refusal comes from the next page
     await page.locator('[data-testid="indicator-card-dibao_persons"] [data-testid="indicator-value"]').waitFor({ timeout: 30_000 });
     await expect.poll(async () => page.locator('[data-testid="dashboard-loading"]').count(), { timeout: 60_000 }).toBe(0);
     await page.waitForLoadState('networkidle', { timeout: 60_000 });

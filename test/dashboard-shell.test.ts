@@ -100,6 +100,11 @@ describe('end of the session', () => {
     expect(endsSession('http://127.0.0.1:4000/cubejs-api/v1/load', 401)).toBe(true);
     expect(endsSession('/api/auth/login', 401)).toBe(false);
     expect(endsSession('/api/audit', 403)).toBe(false);
+    // Cube's status for a refused token is 403, marked as such; a role refused is a plain 403
+    const refusedToken = new Headers({ 'www-authenticate': 'Bearer error="invalid_token"' });
+    expect(endsSession('http://127.0.0.1:4000/cubejs-api/v1/load', 403, refusedToken)).toBe(true);
+    expect(endsSession('http://127.0.0.1:4000/cubejs-api/v1/load', 403, new Headers())).toBe(false);
+    expect(endsSession('/api/audit', 403, refusedToken)).toBe(false);
     expect(endsSession('/api/audit', 500)).toBe(false);
     expect(endsSession('/living', 401)).toBe(false);
   });
@@ -140,15 +145,15 @@ describe('end of the session', () => {
   describe('for Cube queries', () => {
     afterEach(() => vi.unstubAllGlobals());
 
-    it('reports a 401 from /cubejs-api and still throws the error to the hook', async () => {
+    it('reports a refused token from /cubejs-api (403, as Cube answers) and still throws the error to the hook', async () => {
       const urls: string[] = [];
       vi.stubGlobal('fetch', async (url: string) => {
         urls.push(String(url));
-        return new Response(JSON.stringify({ error: '令牌已被撤销' }), { status: 401, headers: { 'Content-Type': 'application/json' } });
+        return new Response(JSON.stringify({ error: '令牌已被撤销', code: 'invalid_token' }), { status: 403, headers: { 'Content-Type': 'application/json', 'WWW-Authenticate': 'Bearer error="invalid_token"' } });
       });
       const ended = vi.fn();
       const cube = createCubeApi('revoked', ended);
-      await expect(cube.load({ measures: ['indicators.low_income_persons'] })).rejects.toMatchObject({ status: 401 });
+      await expect(cube.load({ measures: ['indicators.low_income_persons'] })).rejects.toMatchObject({ status: 403 });
       expect(ended).toHaveBeenCalled();
       expect(urls[0]).toContain('/cubejs-api/v1/load');
     });

@@ -207,10 +207,12 @@ describe('the API behaves as Cube does', () => {
 
   it('refuses requests without a valid token', async () => {
     const none = await platform.app.inject({ url: '/cubejs-api/v1/meta' });
-    expect(none.statusCode).toBe(401);
+    // Cube's status for a missing or bad token
+    expect(none.statusCode).toBe(403);
     expect(none.json().error).toContain('缺少访问令牌');
     const forged = await platform.app.inject({ url: '/cubejs-api/v1/meta', headers: { authorization: admin.slice(0, -4) + 'AAAA' } });
-    expect(forged.statusCode).toBe(401);
+    expect(forged.statusCode).toBe(403);
+    expect(forged.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
   });
 
   it('is ready when the warehouse answers', async () => {

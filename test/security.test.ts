@@ -79,7 +79,7 @@ describe('row-level security by region', () => {
     for (const payload of [{ role: 'guest', region: CITY }, { role: 'staff', region: '9901' }]) {
       const token = await signToken(payload as never, TEST_SECRET);
       const res = await platform.app.inject({ url: '/cubejs-api/v1/meta', headers: { authorization: token } });
-      expect(res.statusCode).toBe(401);
+      expect(res.statusCode).toBe(403);
       expect(res.json().error).toContain('访问令牌内容无效');
     }
   });
@@ -88,6 +88,6 @@ describe('row-level security by region', () => {
     const { signToken } = await import('../cube/api/security.ts');
     const token = await signToken({ role: 'admin', region: CITY }, 'another-secret-0123456789');
     const { status } = await platform.load({ measures: ['indicators.low_income_persons'], timeDimensions: [month] }, token);
-    expect(status).toBe(401);
+    expect(status).toBe(403);
   });
 });

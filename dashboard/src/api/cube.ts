@@ -57,7 +57,7 @@ class SessionTransport extends HttpTransport {
         let retries = 0;
         const watch = async (result: Response | ErrorResponse, resubscribe: () => Promise<R>): Promise<R> => {
           if (result instanceof Response) {
-            if (endsSession(result.url || `${CUBE_API_URL}/${apiMethod}`, result.status)) this.onSessionEnd();
+            if (endsSession(result.url || `${CUBE_API_URL}/${apiMethod}`, result.status, result.headers)) this.onSessionEnd();
             const delay = this.retryDelays[retries];
             if (result.status === 429 && delay != null) {
               retries += 1;

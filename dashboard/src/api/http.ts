@@ -16,14 +16,18 @@ export class ApiError extends Error {
 export const LOGIN_URL = '/api/auth/login';
 
 /**
- * Whether an answer means the session has ended: a 401 from the API or the
- * Cube API. Not the sign-in request's 401, which means a wrong name or password.
+ * Whether an answer means the session has ended: a 401 from the API, or the
+ * Cube API's 403 for a refused token (Cube's status; the server marks it with
+ * `WWW-Authenticate: Bearer error="invalid_token"`, while a role refused is a
+ * plain 403). Not the sign-in request's 401, which means a wrong name or password.
  */
-export function endsSession(url: string, status: number): boolean {
-  if (status !== 401) return false;
+export function endsSession(url: string, status: number, headers?: Headers): boolean {
   const path = pathOf(url);
   if (path === LOGIN_URL) return false;
-  return path.startsWith('/api/') || path.startsWith('/cubejs-api/');
+  if (path.startsWith('/cubejs-api/')) {
+    return status === 401 || (status === 403 && (headers?.get('www-authenticate') ?? '').includes('invalid_token'));
+  }
+  return status === 401 && path.startsWith('/api/');
 }
 
 function pathOf(url: string): string {
@@ -72,7 +76,7 @@ export function createApiClient({ token, onSessionEnd, fetchImpl = (...args) => 
       if ((e as Error)?.name === 'AbortError') throw e;
       throw new ApiError('无法连接服务器，请检查网络后重试', null);
     }
-    if (endsSession(url, response.status)) onSessionEnd?.();
+    if (endsSession(url, response.status, response.headers)) onSessionEnd?.();
     if (response.status === 204) return null;
     const text = await response.text().catch(() => '');
     let json: unknown = null;
