@@ -6,8 +6,7 @@ import { KINDS, type KindSpec, type ValueType } from '../etl/formats/kinds.ts';
 import { refreshCalendar } from './calendar.ts';
 import { ensureAppSchema } from './app-schema.ts';
 import { partitionName } from '../etl/load/partitions.ts';
-
-const SCHEMA_LOCK = 7_310_001;
+import { SCHEMA_LOCK } from './locks.ts';
 
 const ETL_DDL = `
 create schema if not exists etl;

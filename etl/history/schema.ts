@@ -12,11 +12,9 @@
 // Idempotent. The columns are looked up first and only altered when missing:
 // `alter table` waits for a running load's locks, a look-up does not.
 import type pg from 'pg';
+import { SCHEMA_LOCK } from '../../warehouse/locks.ts';
 
 type Queryable = Pick<pg.Pool, 'query'> | pg.ClientBase;
-
-/** Serialises schema changes with warehouse/schema.ts (same advisory lock key). */
-const SCHEMA_LOCK = 7_310_001;
 
 const COLUMNS = [
   { table: 'rejects', column: 'row_data', type: 'jsonb' },
