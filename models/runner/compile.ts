@@ -3,6 +3,7 @@ import nunjucks from 'nunjucks';
 import { finalizeConfig, mergeConfig, normalizeConfigDict } from './config.ts';
 import type { ConfigDict, ModelConfig } from './config.ts';
 import { ModelProjectError } from './errors.ts';
+import { macroBinder } from './macros.ts';
 import type { ModelNode, Project } from './project.ts';
 import { Relation } from './relation.ts';
 
@@ -125,6 +126,7 @@ function lineOf(source: string, needle: RegExp | undefined): number | undefined 
 
 export function compileProject(project: Project, options: CompileOptions = {}): CompiledProject {
   const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
+  const bindMacros = macroBinder(env, project.macros ?? []);
   env.addGlobal('True', true);
   env.addGlobal('False', false);
   env.addGlobal('None', null);
@@ -206,7 +208,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
   const render = (template: string, file: string, who: string, context: Record<string, unknown>): string => {
     takeIssue();
     try {
-      return new nunjucks.Template(template, env, file, true).render(context);
+      return new nunjucks.Template(template, env, file, true).render({ ...context, ...bindMacros(context) });
     } catch (err) {
       const issue = takeIssue();
       if (issue) {

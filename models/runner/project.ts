@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { resolveFolderConfig } from './config.ts';
 import type { ConfigDict } from './config.ts';
 import { ModelProjectError } from './errors.ts';
+import { readMacroFiles, type MacroFile } from './macros.ts';
 import { readProperties } from './properties.ts';
 import type { ModelProperties, SourceTable } from './properties.ts';
 import type { TestSpec } from './test-spec.ts';
@@ -17,6 +18,7 @@ const projectFileSchema = z.looseObject({
   profile: z.string().nullish(),
   'model-paths': z.array(z.string().min(1)).nullish(),
   'source-paths': z.array(z.string().min(1)).nullish(),
+  'macro-paths': z.array(z.string().min(1)).nullish(),
   vars: z.record(z.string(), z.unknown()).nullish(),
   models: z.record(z.string(), z.unknown()).nullish(),
 });
@@ -38,6 +40,8 @@ export interface Project {
   dir: string;
   name: string;
   modelPaths: string[];
+  /** The `.sql` files of `macro-paths` (default `macros`). */
+  macros: MacroFile[];
   vars: Record<string, unknown>;
   /** All models found, by name (disabled ones included). */
   models: Map<string, ModelNode>;
@@ -170,6 +174,7 @@ export async function loadProject(projectDir: string): Promise<Project> {
     dir,
     name: cfg.name,
     modelPaths,
+    macros: await readMacroFiles(dir, cfg['macro-paths'] ?? ['macros']),
     vars: projectVars(cfg.vars ?? {}, cfg.name),
     models,
     sources: new Map(props.sources.map((s) => [`${s.source}.${s.table}`, s])),
