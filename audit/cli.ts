@@ -12,7 +12,7 @@ import { verifyAuditChain } from './verify.ts';
 async function withPool(work: (pool: import('pg').Pool) => Promise<boolean | void>): Promise<void> {
   const config = readConfig();
   const warehouse = await openWarehouse(config, (m) => console.error(m));
-  let ok = true;
+  let ok: boolean;
   try {
     ok = (await work(warehouse.pool)) !== false;
   } catch (e) {
