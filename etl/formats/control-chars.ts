@@ -3,6 +3,8 @@
 // screen or forge output. A value holding one is rejected with its row; any
 // text from a file that is printed goes through `escapeControls`.
 
+/* eslint-disable no-control-regex -- matching control characters is this module's job */
+
 /** C0 controls other than tab and line breaks, DEL, and C1 controls. */
 export const CONTROL_CHARS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/;
 const CONTROL_CHARS_ALL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g;
