@@ -55,7 +55,7 @@ export async function ensureHistorySchema(pool: pg.Pool): Promise<void> {
     await client.query('commit');
   } catch (e) {
     await client.query('rollback').catch(() => {});
-    if ((e as { code?: string }).code === '55P03') throw new Error('无法更新导入记录表：另一个导入正在进行，请在它结束后再试');
+    if ((e as { code?: string }).code === '55P03') throw new Error('无法更新导入记录表：另一个导入正在进行，请在它结束后再试', { cause: e });
     throw e;
   } finally {
     client.release();
