@@ -52,7 +52,7 @@ async function readYaml<T>(file: string, schema: z.ZodType<T>): Promise<T> {
   try {
     raw = YAML.parse(await readFile(file, 'utf8'));
   } catch (e) {
-    throw new Error(`通报配置文件 ${file} 无法读取：${(e as Error).message}`);
+    throw new Error(`通报配置文件 ${file} 无法读取：${(e as Error).message}`, { cause: e });
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
