@@ -21,7 +21,7 @@ export async function ensureAppSchema(client: pg.ClientBase): Promise<void> {
     try {
       await client.query(sql);
     } catch (e) {
-      throw new Error(`应用表结构 ${file} 执行失败：${(e as Error).message}`);
+      throw new Error(`应用表结构 ${file} 执行失败：${(e as Error).message}`, { cause: e });
     }
   }
 }
