@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoad } from '../etl/load/batch.ts';
 import { CITY, COUNTY_A, COUNTY_B, writeRulesCity } from './fixtures/rules/rules-city.ts';
-import { pid, TOWN_A1, TOWN_A2, VIL_A1, VIL_A2, VIL_B1 } from './fixtures/small-city.ts';
+import { pid, TOWN_A1, TOWN_A2, VIL_A1, VIL_B1 } from './fixtures/small-city.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
 const MAY: [string, string] = ['2025-05-01', '2025-05-31'];
