@@ -8,7 +8,7 @@ import cube, { type CubeApi, type Query } from '@cubejs-client/core';
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import { readConfig } from '../config.ts';
-import type { CompiledModel } from '../cube/compiler.ts';
+import type { CompiledCubeModel } from '../cube/compiler.ts';
 import { signToken } from '../cube/api/security.ts';
 import { SemanticLayer } from '../cube/api/semantic-layer.ts';
 import { QUERY_MEASURES } from '../dashboard/src/indicators.ts';
@@ -34,7 +34,7 @@ export interface Gateway {
 }
 
 /** The server app on its own pool, listening on a free port. */
-export async function startGateway(db: BenchDatabase, model: CompiledModel, token: string): Promise<Gateway> {
+export async function startGateway(db: BenchDatabase, model: CompiledCubeModel, token: string): Promise<Gateway> {
   const pool = openPool(db.url);
   // the concurrency step signs in every simulated user from this one address
   const config = readConfig({ NODE_ENV: 'development', DATABASE_URL: db.url, CUBEJS_API_SECRET: BENCH_SECRET, LOGIN_ATTEMPTS_PER_MINUTE: '10000' });
@@ -191,7 +191,7 @@ export interface QueryOptions {
 }
 
 /** Restarts PostgreSQL and starts a gateway on fresh connections, the API answering (/readyz). */
-async function coldGateway(server: BenchServer, db: BenchDatabase, model: CompiledModel, token: string): Promise<Gateway> {
+async function coldGateway(server: BenchServer, db: BenchDatabase, model: CompiledCubeModel, token: string): Promise<Gateway> {
   await server.restart();
   const gateway = await startGateway(db, model, token);
   const ready = await fetch(`${gateway.baseUrl}/readyz`);
@@ -199,7 +199,7 @@ async function coldGateway(server: BenchServer, db: BenchDatabase, model: Compil
   return gateway;
 }
 
-export async function measureQueries(server: BenchServer, db: BenchDatabase, model: CompiledModel, options: QueryOptions): Promise<{ queries: QueryMeasurement[]; city: string }> {
+export async function measureQueries(server: BenchServer, db: BenchDatabase, model: CompiledCubeModel, options: QueryOptions): Promise<{ queries: QueryMeasurement[]; city: string }> {
   const { log, runs } = options;
   const { token, cityCode, cityName } = await cityToken(db.pool);
   log(`令牌：leader @ ${cityCode}（${cityName}）`);

@@ -9,7 +9,8 @@ import { prepareCompiler } from '@cubejs-backend/schema-compiler';
 export const MODEL_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'model');
 
 type PreparedCompiler = ReturnType<typeof prepareCompiler>;
-export type CompiledModel = Pick<PreparedCompiler, 'compiler' | 'cubeEvaluator' | 'joinGraph' | 'metaTransformer'>;
+/** The Cube data model (cube/model) as Cube's schema compiler prepared it; not the SQL runner's compiled dbt model. */
+export type CompiledCubeModel = Pick<PreparedCompiler, 'compiler' | 'cubeEvaluator' | 'joinGraph' | 'metaTransformer'>;
 
 async function listModelFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -41,7 +42,7 @@ const pureJsNativeInstance = {
   },
 };
 
-export async function compileModel(modelDir: string = MODEL_DIR): Promise<CompiledModel> {
+export async function compileModel(modelDir: string = MODEL_DIR): Promise<CompiledCubeModel> {
   const files = await listModelFiles(modelDir);
   const repo = {
     localPath: () => modelDir,

@@ -2,7 +2,7 @@
 // executing the SQL on the warehouse and shaping results as Cube does.
 import type pg from 'pg';
 import { PostgresQuery, UserError } from '@cubejs-backend/schema-compiler';
-import type { CompiledModel } from '../compiler.ts';
+import type { CompiledCubeModel } from '../compiler.ts';
 import { queryOptions, ROLLUP_SCHEMA } from '../rollups/describe.ts';
 import { DEFAULT_ROW_LIMIT, MAX_ROW_LIMIT } from './limits.ts';
 import { normalizeQuery, plannerOrder, type NormalizedQuery, type NormalizedTimeDimension, type OrderItem, type QueryLimits } from './normalize.ts';
@@ -114,7 +114,7 @@ export class SemanticLayer {
   readonly limits: QueryLimits;
   private readonly now: () => Date;
 
-  constructor(private readonly model: CompiledModel, private readonly pool: pg.Pool, options: SemanticLayerOptions = {}) {
+  constructor(private readonly model: CompiledCubeModel, private readonly pool: pg.Pool, options: SemanticLayerOptions = {}) {
     const all = (model.metaTransformer.cubes as unknown as { config: DatasetMeta }[]).map((c) => c.config);
     // As Cube's /meta: public cubes and views, and of them only the public
     // members. A view's member is as public as the cube member it stands for

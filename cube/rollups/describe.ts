@@ -1,7 +1,7 @@
 // The rollups (Cube `pre_aggregations`) declared in the data model, with the
 // SQL Cube's own compiler generates to build each one.
 import { PostgresQuery } from '@cubejs-backend/schema-compiler';
-import type { CompiledModel } from '../compiler.ts';
+import type { CompiledCubeModel } from '../compiler.ts';
 
 export const ROLLUP_SCHEMA = 'rollups';
 
@@ -37,7 +37,7 @@ export function queryOptions(extra: Record<string, unknown> = {}) {
   return { timezone: 'UTC', useNativeSqlPlanner: false, preAggregationsSchema: ROLLUP_SCHEMA, ...extra };
 }
 
-export function listRollups(model: CompiledModel): RollupDefinition[] {
+export function listRollups(model: CompiledCubeModel): RollupDefinition[] {
   const evaluator = model.cubeEvaluator as unknown as { preAggregations(filter?: object): PreAggregationInfo[] };
   return evaluator.preAggregations().filter((p) => p.preAggregation.type === 'rollup').map((p) => {
     // Any query on the cube gives access to Cube's description of its rollups.
