@@ -336,6 +336,11 @@ describe('dry-run, meta, the granularity dimension form, limits', () => {
     });
     expect(answer.pivotQuery.queryType).toBe('regularQuery');
     expect(answer.queryOrder).toEqual([{ [I('month')]: 'asc' }]);
+    // Cube's rollup-matching form of the query that runs (the gateway's rewrite adds its own members)
+    expect(answer.transformedQueries).toHaveLength(1);
+    expect(answer.transformedQueries[0].measures).toContain(I('low_income_persons'));
+    expect(answer.transformedQueries[0].sortedDimensions).toEqual(expect.arrayContaining([I('county_code')]));
+    expect(answer.transformedQueries[0].timeDimensions).toEqual(expect.arrayContaining([[I('month'), 'quarter']]));
     const blended = await api.dryRun([
       { measures: [I('low_income_persons')], timeDimensions: [{ dimension: I('month'), granularity: 'month' }] },
       { measures: ['temp_relief.temp_relief_amount'], timeDimensions: [{ dimension: 'temp_relief.month', granularity: 'month' }] },
@@ -361,6 +366,12 @@ describe('dry-run, meta, the granularity dimension form, limits', () => {
   it('`view.month.quarter` in dimensions is the time dimension by quarter', async () => {
     const rs = await api.load({ measures: [I('low_income_persons')], dimensions: [I('month.quarter')], filters: [{ member: I('month'), operator: 'inDateRange', values: ['2025-01-01', '2025-03-31'] }] });
     expect(rows(rs).map((r) => [r[I('month.quarter')], num(r[I('low_income_persons')])])).toEqual([['2025-01-01T00:00:00.000', 9]]);
+  });
+
+  it('a query over two views is refused with 400, pointing to blending', async () => {
+    const message = await refusal({ measures: [I('low_income_persons'), 'temp_relief.temp_relief_amount'], timeDimensions: [{ dimension: I('month'), granularity: 'month' }, { dimension: 'temp_relief.month', granularity: 'month' }] });
+    expect(message).toContain('一个查询只能使用同一视图的成员，此查询用到了 indicators、temp_relief');
+    expect(message).toContain('blending');
   });
 
   it('the default limit is echoed; one beyond the maximum is refused', async () => {

@@ -190,15 +190,15 @@ export async function cubeApiPlugin(app: FastifyInstance, { layer, pool }: CubeA
   const dryRun = async (request: QueryRequest) => {
     const { queryType, queries } = requestOf(rawQueryOf(request));
     await guard(request, queries);
-    const normalizedQueries = await Promise.all(queries.map((q) => layer.dryRun(q, request.principal)));
+    const planned = await Promise.all(queries.map((q) => layer.dryRun(q, request.principal)));
+    const normalizedQueries = planned.map((p) => p.query);
     if (queryType === 'blendingQuery') checkBlending(normalizedQueries);
     return {
       queryType,
       normalizedQueries: normalizedQueries.map((q) => ({ ...q, queryType })),
       pivotQuery: pivotQueryOf(queryType, normalizedQueries),
       queryOrder: normalizedQueries.map((q) => Object.fromEntries(q.order.map((o) => [o.id, o.desc ? 'desc' : 'asc']))),
-      // Cube lists how each query matched its rollups here; /sql shows ours
-      transformedQueries: normalizedQueries.map(() => null),
+      transformedQueries: planned.map((p) => p.transformedQuery),
     };
   };
 

@@ -68,6 +68,11 @@ interface Compiled {
   params: unknown[];
   rollups: { preAggregationId: string; tableName: string }[];
   aliasNameToMember: Record<string, string>;
+  /**
+   * Cube's rollup-matching form of the query that runs (what Cube's /dry-run
+   * lists as `transformedQueries`); null for a query answered by several parts.
+   */
+  transformedQuery: Record<string, unknown> | null;
 }
 
 /** What runs for one query: one SQL statement, maybe the union of several parts (partial periods). */
@@ -207,9 +212,13 @@ export class SemanticLayer {
       const rollups = (sqlQuery as unknown as { preAggregations: { preAggregationsDescription(): { preAggregationId: string; tableName: string }[] } })
         .preAggregations.preAggregationsDescription()
         .map((d) => ({ preAggregationId: d.preAggregationId, tableName: d.tableName }));
-      return { sql, params, rollups, aliasNameToMember: sqlQuery.aliasNameToMember as Record<string, string> };
+      const matching = (sqlQuery as unknown as { preAggregations: { canUseTransformedQuery(): Record<string, unknown> } }).preAggregations;
+      // a plain copy: the compiler's object may hold references into the model
+      const transformedQuery = JSON.parse(JSON.stringify(matching.canUseTransformedQuery())) as Record<string, unknown>;
+      return { sql, params, rollups, aliasNameToMember: sqlQuery.aliasNameToMember as Record<string, string>, transformedQuery };
     } catch (e) {
-      if (e instanceof UserError) throw new QueryError(e.message);
+      // the compiler's own words (English) after a Chinese sentence saying what failed
+      if (e instanceof UserError) throw new QueryError(`语义层无法编译此查询（Cube 编译器：${e.message}）`);
       throw e;
     }
   }
@@ -249,6 +258,12 @@ export class SemanticLayer {
     // the gateway's own members get their own message from the rewrite
     const unknown = named.filter((m) => !this.members.has(m) && !this.reserved.has(m));
     if (unknown.length > 0) throw new QueryError(`未知的成员：${unknown.join('、')}`);
+    // views do not join each other (Cube's compiler would say "Can't find join path")
+    const fromFilters = (filters: Filter[]): string[] => filters.flatMap((f) => ('or' in f ? fromFilters(f.or) : 'and' in f ? fromFilters(f.and) : [f.member]));
+    const views = [...new Set([...named, ...fromFilters(query.filters)].map((m) => m.split('.')[0]!))];
+    if (views.length > 1) {
+      throw new QueryError(`一个查询只能使用同一视图的成员，此查询用到了 ${views.join('、')}；不同视图的指标请作为多个查询一起发送（blending：查询数组）`);
+    }
   }
 
   /** The SQL that answers a normalised query (one statement; a union of parts for partial periods). */
@@ -387,7 +402,7 @@ export class SemanticLayer {
     if (orderBy.length > 0) sql += ` ORDER BY ${orderBy.join(', ')}`;
     if (paged) sql += ` LIMIT ${Number(query.limit)}${query.offset ? ` OFFSET ${Number(query.offset)}` : ''}`;
     const rollups = compiled.flatMap((c) => c.rollups).filter((r, i, all) => all.findIndex((o) => o.tableName === r.tableName) === i);
-    return { sql, params, rollups, aliasNameToMember: memberOf, order };
+    return { sql, params, rollups, aliasNameToMember: memberOf, order, transformedQuery: null };
   }
 
   async sql(input: CubeQuery, ctx: SecurityContext) {
@@ -406,10 +421,10 @@ export class SemanticLayer {
   }
 
   /** Normalises and plans a query without running it (/dry-run): the same errors as /load. */
-  async dryRun(input: CubeQuery, ctx: SecurityContext): Promise<NormalizedQuery> {
+  async dryRun(input: CubeQuery, ctx: SecurityContext): Promise<{ query: NormalizedQuery; transformedQuery: Record<string, unknown> | null }> {
     const query = this.normalize(input);
-    await this.plan(query, ctx);
-    return query;
+    const { transformedQuery } = await this.plan(query, ctx);
+    return { query, transformedQuery };
   }
 
   private annotate(query: NormalizedQuery): LoadResult['annotation'] {
