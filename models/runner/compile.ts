@@ -30,6 +30,23 @@ export interface CompiledModel {
   postHooks: string[];
 }
 
+/** How one model is rendered for a build: dbt's is_incremental() and where ref()/this point. */
+export interface RenderContext {
+  isIncremental: boolean;
+  /** The relation ref('name') renders as (a model built under a shadow name in this run resolves to it). */
+  resolveRef: (name: string) => Relation;
+  /** `{{ this }}` in the model's SQL and pre_hooks (dbt: the model's real relation). */
+  thisRelation: Relation;
+  /** `{{ this }}` in post_hooks: where the new data is once the model is built (a shadow table, or the real one). */
+  postHookThis: Relation;
+}
+
+export interface RenderedModel {
+  sql: string;
+  preHooks: string[];
+  postHooks: string[];
+}
+
 export interface CompiledProject {
   project: Project;
   /** Enabled models by name. */
@@ -40,7 +57,9 @@ export interface CompiledProject {
    * Render a Jinja snippet outside a model (test arguments such as `where:` or `to: ref('x')`).
    * `label` names the place for error messages, e.g. the YAML file and test.
    */
-  renderSnippet(template: string, file: string, label: string): string;
+  renderSnippet(template: string, file: string, label: string, resolveRef?: (name: string) => Relation): string;
+  /** Render a model again for its build (compiled `models` are rendered with is_incremental() false). */
+  renderModel(name: string, context: RenderContext): RenderedModel;
 }
 
 /**
@@ -143,7 +162,12 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
   };
 
   /** Functions and values available to every template. */
-  const baseContext = (who: string, state: RenderState | undefined, phase: Phase): Record<string, unknown> => ({
+  const baseContext = (
+    who: string,
+    state: RenderState | undefined,
+    phase: Phase,
+    build?: Pick<RenderContext, 'isIncremental' | 'resolveRef'>,
+  ): Record<string, unknown> => ({
     ref: (...rawArgs: unknown[]): Relation => {
       const { positional, keywords } = splitArgs(rawArgs);
       if (Object.keys(keywords).length > 0 || positional.length < 1 || positional.length > 2 || positional.some((a) => typeof a !== 'string')) {
@@ -161,6 +185,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
         throw new CompileIssue(`${who} 引用的模型 ${name} 已被禁用（enabled: false）`, needle);
       }
       if (state && !state.refs.includes(name)) state.refs.push(name);
+      if (build) return build.resolveRef(name);
       return relations.get(name) ?? new Relation(defaultSchema, name);
     },
     source: (...rawArgs: unknown[]): Relation => {
@@ -202,7 +227,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
       throw new CompileIssue(`${who} 使用了未设置的环境变量 env_var('${name}')，也没有给默认值`, new RegExp(`env_var\\s*\\(\\s*['"]${escapeRegExp(name)}['"]`));
     },
     target,
-    is_incremental: (): boolean => false,
+    is_incremental: (): boolean => build?.isIncremental ?? false,
   });
 
   const render = (template: string, file: string, who: string, context: Record<string, unknown>): string => {
@@ -221,11 +246,16 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
     }
   };
 
-  const renderModel = (node: ModelNode, phase: Phase, thisRelation: Relation): RenderState & { sql: string } => {
+  const renderModel = (
+    node: ModelNode,
+    phase: Phase,
+    thisRelation: Relation,
+    build?: Pick<RenderContext, 'isIncremental' | 'resolveRef'>,
+  ): RenderState & { sql: string } => {
     const state: RenderState = { refs: [], sources: [], configCalls: [] };
     const who = `模型 ${node.name}`;
     const context = {
-      ...baseContext(who, state, phase),
+      ...baseContext(who, state, phase, build),
       config: (...rawArgs: unknown[]): string => {
         const { positional, keywords } = splitArgs(rawArgs);
         const dict: Record<string, unknown> = {};
@@ -277,6 +307,22 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
     taken.set(key, name);
   }
 
+  const finishSql = (node: ModelNode, rendered: string): string => {
+    // Keep leading blank lines so compiled line numbers stay close to the source file.
+    const sql = rendered.trimEnd();
+    if (sql.trim() === '') throw new ModelProjectError(`模型 ${node.name}（${node.file}）编译后的 SQL 为空`, node.file);
+    if (/;\s*$/.test(sql)) {
+      throw new ModelProjectError(`模型 ${node.name}（${node.file}）的 SQL 以分号结尾，dbt 不允许，请删除末尾的分号`, node.file);
+    }
+    return sql;
+  };
+
+  const renderHooks = (node: ModelNode, hooks: string[], kind: string, thisRelation: Relation, build?: Pick<RenderContext, 'isIncremental' | 'resolveRef'>): string[] => {
+    // Hooks see the same context as the model (is_incremental(), ref(), var(), this), as in dbt.
+    const hookContext = { ...baseContext(`模型 ${node.name} 的 hook`, undefined, 'compile', build), this: thisRelation };
+    return hooks.map((h) => render(h, node.file, `模型 ${node.name} 的 ${kind}`, hookContext).trim()).filter((h) => h !== '');
+  };
+
   // Pass 2: render for real with final relations.
   const models = new Map<string, CompiledModel>();
   for (const node of project.models.values()) {
@@ -284,32 +330,36 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
     if (!config.enabled) continue;
     const relation = relations.get(node.name)!;
     const rendered = renderModel(node, 'compile', relation);
-    // Keep leading blank lines so compiled line numbers stay close to the source file.
-    const sql = rendered.sql.trimEnd();
-    if (sql.trim() === '') throw new ModelProjectError(`模型 ${node.name}（${node.file}）编译后的 SQL 为空`, node.file);
-    if (/;\s*$/.test(sql)) {
-      throw new ModelProjectError(`模型 ${node.name}（${node.file}）的 SQL 以分号结尾，dbt 不允许，请删除末尾的分号`, node.file);
-    }
-    const hookContext = { ...baseContext(`模型 ${node.name} 的 hook`, undefined, 'compile'), this: relation };
-    const renderHooks = (hooks: string[], kind: string): string[] =>
-      hooks.map((h) => render(h, node.file, `模型 ${node.name} 的 ${kind}`, hookContext).trim()).filter((h) => h !== '');
     models.set(node.name, {
       node,
       config,
       relation,
-      sql,
+      sql: finishSql(node, rendered.sql),
       refs: rendered.refs,
       sources: rendered.sources,
-      preHooks: renderHooks(config.preHooks, 'pre_hook'),
-      postHooks: renderHooks(config.postHooks, 'post_hook'),
+      preHooks: renderHooks(node, config.preHooks, 'pre_hook', relation),
+      postHooks: renderHooks(node, config.postHooks, 'post_hook', relation),
     });
   }
+
+  const renderForBuild = (name: string, context: RenderContext): RenderedModel => {
+    const model = models.get(name);
+    if (!model) throw new ModelProjectError(`模型 ${name} 不存在或已被禁用`);
+    const { node, config } = model;
+    const rendered = renderModel(node, 'compile', context.thisRelation, context);
+    return {
+      sql: finishSql(node, rendered.sql),
+      preHooks: renderHooks(node, config.preHooks, 'pre_hook', context.thisRelation, context),
+      postHooks: renderHooks(node, config.postHooks, 'post_hook', context.postHookThis, context),
+    };
+  };
 
   return {
     project,
     models,
     sourceRelation,
-    renderSnippet: (template: string, file: string, label: string): string =>
-      render(template, file, label, baseContext(label, undefined, 'compile')),
+    renderSnippet: (template: string, file: string, label: string, resolveRef?: (name: string) => Relation): string =>
+      render(template, file, label, baseContext(label, undefined, 'compile', resolveRef ? { isIncremental: false, resolveRef } : undefined)),
+    renderModel: renderForBuild,
   };
 }

@@ -4,7 +4,13 @@ import { ModelProjectError } from './errors.ts';
 
 export type ConfigDict = Record<string, unknown>;
 
-export type Materialization = 'view' | 'table';
+export type Materialization = 'view' | 'table' | 'incremental';
+
+/** dbt-postgres strategies this runner implements (dbt's default: delete+insert with a unique_key, else append). */
+export type IncrementalStrategy = 'append' | 'delete+insert';
+
+/** dbt's on_schema_change values; dbt's default is `ignore`. */
+export type OnSchemaChange = 'ignore' | 'fail' | 'append_new_columns' | 'sync_all_columns' | 'full_refresh';
 
 export interface IndexConfig {
   columns: string[];
@@ -21,6 +27,15 @@ export interface ModelConfig {
   indexes: IndexConfig[];
   preHooks: string[];
   postHooks: string[];
+  /** Incremental models: `unique_key` as a list (a string becomes a one-element list, as dbt does). */
+  uniqueKey: string[];
+  /** Incremental models: the strategy, dbt-postgres' default applied. */
+  incrementalStrategy: IncrementalStrategy;
+  /** Incremental models: `incremental_predicates` (or the older `predicates`), appended to the delete. */
+  incrementalPredicates: string[];
+  /** dbt's `full_refresh` config: true always rebuilds, false never does (even with --full-refresh). */
+  fullRefresh: boolean | undefined;
+  onSchemaChange: OnSchemaChange;
   /** Every config key after merging, normalised (no `+`, hooks with `_`). */
   raw: ConfigDict;
 }
@@ -34,7 +49,8 @@ const KNOWN_CONFIG_KEYS = new Set([
   'indexes', 'meta', 'docs', 'persist_docs', 'full_refresh', 'grants', 'contract', 'group',
   'access', 'on_schema_change', 'unique_key', 'incremental_strategy', 'sql_header', 'quoting',
   'column_types', 'bind', 'event_time', 'batch_size', 'lookback', 'begin', 'concurrent_batches',
-  'on_configuration_change', 'unlogged', 'labels',
+  'on_configuration_change', 'unlogged', 'labels', 'incremental_predicates', 'predicates',
+  'merge_update_columns', 'merge_exclude_columns',
 ]);
 
 /** Keys whose values add up across levels instead of replacing each other (as in dbt). */
@@ -150,7 +166,9 @@ const indexSchema = z.looseObject({
   type: z.string().optional(),
 });
 
-const SUPPORTED_MATERIALIZATIONS = ['view', 'table'] as const;
+const SUPPORTED_MATERIALIZATIONS = ['view', 'table', 'incremental'] as const;
+const SUPPORTED_STRATEGIES = ['append', 'delete+insert'] as const;
+const ON_SCHEMA_CHANGE = ['ignore', 'fail', 'append_new_columns', 'sync_all_columns', 'full_refresh'] as const;
 
 const finalSchema = z.looseObject({
   materialized: z.string().default('view'),
@@ -161,6 +179,12 @@ const finalSchema = z.looseObject({
   indexes: z.array(indexSchema).nullish(),
   pre_hook: z.array(hookSchema).optional(),
   post_hook: z.array(hookSchema).optional(),
+  unique_key: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).nullish(),
+  incremental_strategy: z.string().nullish(),
+  incremental_predicates: z.union([z.string(), z.array(z.string())]).nullish(),
+  predicates: z.union([z.string(), z.array(z.string())]).nullish(),
+  full_refresh: z.boolean().nullish(),
+  on_schema_change: z.string().nullish(),
 });
 
 /** Validate a merged config dict and turn it into a typed ModelConfig. */
@@ -174,7 +198,22 @@ export function finalizeConfig(dict: ConfigDict, model: string, file: string): M
   const materialized = c.materialized;
   if (!(SUPPORTED_MATERIALIZATIONS as readonly string[]).includes(materialized)) {
     throw new ModelProjectError(
-      `模型 ${model}（${file}）的 materialized='${materialized}' 不受支持，本运行器只支持 view 和 table`,
+      `模型 ${model}（${file}）的 materialized='${materialized}' 不受支持，本运行器只支持 view、table 和 incremental`,
+      file,
+    );
+  }
+  const uniqueKey = c.unique_key == null ? [] : asList(c.unique_key).map(String);
+  const strategy = c.incremental_strategy ?? (uniqueKey.length > 0 ? 'delete+insert' : 'append');
+  if (!(SUPPORTED_STRATEGIES as readonly string[]).includes(strategy)) {
+    throw new ModelProjectError(
+      `模型 ${model}（${file}）的 incremental_strategy='${strategy}' 不受支持，本运行器只支持 append 和 delete+insert`,
+      file,
+    );
+  }
+  const onSchemaChange = c.on_schema_change ?? 'ignore';
+  if (!(ON_SCHEMA_CHANGE as readonly string[]).includes(onSchemaChange)) {
+    throw new ModelProjectError(
+      `模型 ${model}（${file}）的 on_schema_change='${onSchemaChange}' 无效，可选：${ON_SCHEMA_CHANGE.join('、')}`,
       file,
     );
   }
@@ -187,6 +226,11 @@ export function finalizeConfig(dict: ConfigDict, model: string, file: string): M
     indexes: (c.indexes ?? []).map((i) => ({ columns: i.columns, unique: i.unique ?? false, type: i.type })),
     preHooks: c.pre_hook ?? [],
     postHooks: c.post_hook ?? [],
+    uniqueKey,
+    incrementalStrategy: strategy as IncrementalStrategy,
+    incrementalPredicates: asList(c.incremental_predicates ?? c.predicates).map(String),
+    fullRefresh: c.full_refresh ?? undefined,
+    onSchemaChange: onSchemaChange as OnSchemaChange,
     raw: dict,
   };
 }

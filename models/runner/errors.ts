@@ -26,7 +26,7 @@ export interface SqlPosition {
   sourceLine?: number;
 }
 
-export type ModelPhase = 'pre_hook' | 'build' | 'index' | 'post_hook';
+export type ModelPhase = 'pre_hook' | 'build' | 'index' | 'post_hook' | 'publish';
 
 export interface ModelRunErrorDetails {
   model: string;
@@ -52,6 +52,7 @@ const PHASE_LABEL: Record<ModelPhase, string> = {
   build: '构建时',
   index: '创建索引时',
   post_hook: '执行 post_hook 时',
+  publish: '发布（替换旧的表或视图）时',
 };
 
 /** A model failed to build. The caller's transaction is aborted and must be rolled back. */

@@ -1,6 +1,7 @@
 // Public API of the dbt-compatible model runner.
 export { runModels } from './run.ts';
-export type { RunOptions, RunResult, ModelRunResult } from './run.ts';
+export type { RunOptions, RunResult, ModelRunResult, BuildMode, FullRefreshReason } from './run.ts';
+export { STATE_TABLE } from './state.ts';
 export { ModelProjectError, ModelRunError, ModelTestFailure } from './errors.ts';
 export type { ModelPhase, SqlPosition } from './errors.ts';
 export type { TestResult, TestStatus } from './tests.ts';

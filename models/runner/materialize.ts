@@ -1,16 +1,39 @@
-// Builds one model in PostgreSQL: view (drop + create) or table (build `__new`, swap), indexes, hooks.
-// Runs inside the caller's transaction: never begins, commits or rolls back itself.
+// Builds one model in PostgreSQL, inside the caller's transaction (never begins, commits or rolls back).
+// Views and tables are built under a shadow name (`<identifier>__new`) that readers never see, and
+// swapped in by `publishShadows` at the end of the run; until then nothing the readers use is locked.
+// Incremental models are changed in place (temporary table of new rows, delete, insert): row locks only.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { CompiledModel } from './compile.ts';
+import type { CompiledModel, RenderedModel } from './compile.ts';
 import type { IndexConfig } from './config.ts';
 import { ModelRunError } from './errors.ts';
 import type { ModelPhase, SqlPosition } from './errors.ts';
 import { limitIdentifier, quoteIdent, Relation } from './relation.ts';
 
+/** A view or table built under its shadow name, waiting to be published. */
+export interface ShadowBuild {
+  model: string;
+  file: string;
+  relation: Relation;
+  shadow: Relation;
+  kind: 'view' | 'table';
+  /** Indexes built on the shadow under a temporary name, renamed to their final name at publish. */
+  indexes: Array<{ temp: string; final: string }>;
+}
+
 export interface MaterializeResult {
-  /** Rows in the table (tables only). */
+  /** Rows in the built table (shadow tables only; null for views and in-place incremental builds). */
   rowCount: number | null;
+  /** In-place incremental builds: rows the delete removed and the insert added. */
+  rowsDeleted?: number;
+  rowsInserted?: number;
+  /** Set when the model was built under a shadow name. */
+  shadow?: ShadowBuild;
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
 }
 
 interface PgErrorLike {
@@ -54,7 +77,7 @@ type RelationKind = 'table' | 'view' | 'materialized view' | 'foreign table';
 
 const KIND_BY_RELKIND: Record<string, RelationKind> = { r: 'table', p: 'table', v: 'view', m: 'materialized view', f: 'foreign table' };
 
-async function relationKind(client: pg.ClientBase, relation: Relation): Promise<RelationKind | 'other' | undefined> {
+export async function relationKind(client: pg.ClientBase, relation: Relation): Promise<RelationKind | 'other' | undefined> {
   const { rows } = await client.query<{ relkind: string }>(
     `select c.relkind from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
       where n.nspname = $1 and c.relname = $2`,
@@ -74,24 +97,81 @@ export function indexName(relation: Relation, index: IndexConfig): string {
   return limitIdentifier(`${relation.identifier}__${cols}`, `__${hash}`);
 }
 
-export function indexStatement(relation: Relation, index: IndexConfig): string {
+export function indexStatement(relation: Relation, index: IndexConfig, name = indexName(relation, index)): string {
   const using = index.type ? ` using ${index.type}` : '';
-  return `create ${index.unique ? 'unique ' : ''}index ${quoteIdent(indexName(relation, index))} on ${relation}${using} (${index.columns.join(', ')})`;
+  return `create ${index.unique ? 'unique ' : ''}index ${quoteIdent(name)} on ${relation}${using} (${index.columns.join(', ')})`;
 }
 
-export async function materialize(
-  client: pg.ClientBase,
-  model: CompiledModel,
-  compiledFile: string | undefined,
-): Promise<MaterializeResult> {
-  const { relation, sql } = model;
+/** The name a view or table is built under before it is published. */
+export function shadowRelation(relation: Relation): Relation {
+  return relation.withIdentifier(limitIdentifier(relation.identifier, '__new'));
+}
 
-  const fail = (phase: ModelPhase, statement: string, e: PgErrorLike, position: SqlPosition | undefined, cause?: unknown): never => {
+/** Columns of a relation (a temporary table when `relation` is a bare quoted name), in order. */
+export async function relationColumns(client: pg.ClientBase, relation: string): Promise<ColumnInfo[]> {
+  const { rows } = await client.query<ColumnInfo>(
+    `select a.attname as name, pg_catalog.format_type(a.atttypid, a.atttypmod) as type
+       from pg_catalog.pg_attribute a
+      where a.attrelid = to_regclass($1) and a.attnum > 0 and not a.attisdropped
+      order by a.attnum`,
+    [relation],
+  );
+  return rows;
+}
+
+/** Column names a query returns, without running it (dbt's get_columns_in_query). */
+export async function queryColumnNames(client: pg.ClientBase, sql: string): Promise<string[]> {
+  const result = await client.query(`select * from (\n${sql}\n) as dbt_sbq where false limit 0`);
+  return result.fields.map((f) => f.name);
+}
+
+export interface SchemaDiff {
+  sourceNotInTarget: ColumnInfo[];
+  targetNotInSource: ColumnInfo[];
+  typeChanged: Array<{ name: string; from: string; to: string }>;
+}
+
+export function diffColumns(source: ColumnInfo[], target: ColumnInfo[]): SchemaDiff {
+  const targetByName = new Map(target.map((c) => [c.name, c]));
+  const sourceNames = new Set(source.map((c) => c.name));
+  return {
+    sourceNotInTarget: source.filter((c) => !targetByName.has(c.name)),
+    targetNotInSource: target.filter((c) => !sourceNames.has(c.name)),
+    typeChanged: source.flatMap((c) => {
+      const t = targetByName.get(c.name);
+      return t && t.type !== c.type ? [{ name: c.name, from: t.type, to: c.type }] : [];
+    }),
+  };
+}
+
+function describeDiff(d: SchemaDiff): string {
+  const parts: string[] = [];
+  if (d.sourceNotInTarget.length > 0) parts.push(`新增列 ${d.sourceNotInTarget.map((c) => c.name).join('、')}`);
+  if (d.targetNotInSource.length > 0) parts.push(`缺少列 ${d.targetNotInSource.map((c) => c.name).join('、')}`);
+  if (d.typeChanged.length > 0) parts.push(`类型变化 ${d.typeChanged.map((c) => `${c.name}（${c.from} → ${c.to}）`).join('、')}`);
+  return parts.join('；');
+}
+
+export function schemaChanged(d: SchemaDiff): boolean {
+  return d.sourceNotInTarget.length + d.targetNotInSource.length + d.typeChanged.length > 0;
+}
+
+type Exec = (statement: string, phase: ModelPhase, sqlOffset?: number) => Promise<pg.QueryResult>;
+
+interface Executor {
+  exec: Exec;
+  fail: (phase: ModelPhase, statement: string, e: PgErrorLike, position?: SqlPosition, cause?: unknown) => never;
+  dropExisting: (target: Relation, phase: ModelPhase) => Promise<void>;
+}
+
+/** Runs a model's statements, turning PostgreSQL errors into ModelRunError with the SQL position. */
+function executor(client: pg.ClientBase, model: CompiledModel, sql: string, compiledFile: string | undefined): Executor {
+  const fail = (phase: ModelPhase, statement: string, e: PgErrorLike, position?: SqlPosition, cause?: unknown): never => {
     throw new ModelRunError(
       {
         model: model.node.name,
         file: model.node.file,
-        relation: relation.toString(),
+        relation: model.relation.toString(),
         phase,
         pgMessage: e.message,
         pgCode: e.code,
@@ -106,14 +186,14 @@ export async function materialize(
     );
   };
 
-  const exec = async (statement: string, phase: ModelPhase, sqlOffset?: number): Promise<void> => {
+  const exec: Exec = async (statement, phase, sqlOffset) => {
     try {
-      await client.query(statement);
+      return await client.query(statement);
     } catch (err) {
       const e = err as PgErrorLike;
       if (typeof e?.message !== 'string') throw err;
       const position = sqlOffset !== undefined && e.position !== undefined ? positionInSql(sql, sqlOffset, Number(e.position), model.node.rawSql) : undefined;
-      fail(phase, statement, e, position, err);
+      return fail(phase, statement, e, position, err);
     }
   };
 
@@ -121,29 +201,129 @@ export async function materialize(
     const kind = await relationKind(client, target);
     if (kind === undefined) return;
     const statement = `drop ${kind} if exists ${target} cascade`;
-    if (kind === 'other') fail(phase, statement, { message: `${target} 已存在，但不是表或视图，无法替换` }, undefined);
+    if (kind === 'other') fail(phase, statement, { message: `${target} 已存在，但不是表或视图，无法替换` });
     await exec(statement, phase);
   };
 
-  for (const hook of model.preHooks) await exec(hook, 'pre_hook');
+  return { exec, fail, dropExisting };
+}
 
+/**
+ * Build a view or table (an incremental model's full build too) under its shadow name: the real
+ * relation is not touched, so readers keep reading it without waiting. Post-hooks see the shadow.
+ */
+export async function buildShadow(
+  client: pg.ClientBase,
+  model: CompiledModel,
+  rendered: RenderedModel,
+  compiledFile: string | undefined,
+): Promise<MaterializeResult> {
+  const { relation } = model;
+  const { sql } = rendered;
+  const { exec, dropExisting } = executor(client, model, sql, compiledFile);
+  const shadow = shadowRelation(relation);
+  const kind = model.config.materialized === 'view' ? 'view' : 'table';
+
+  for (const hook of rendered.preHooks) await exec(hook, 'pre_hook');
+  // A shadow left by an earlier run that was committed without publishing.
+  await dropExisting(shadow, 'build');
+  const prefix = `create ${kind} ${shadow} as (\n`;
+  await exec(`${prefix}${sql}\n)`, 'build', prefix.length);
+
+  const indexes: ShadowBuild['indexes'] = [];
   let rowCount: number | null = null;
-  if (model.config.materialized === 'view') {
-    await dropExisting(relation, 'build');
-    const prefix = `create view ${relation} as (\n`;
-    await exec(`${prefix}${sql}\n)`, 'build', prefix.length);
-  } else {
-    const building = relation.withIdentifier(limitIdentifier(relation.identifier, '__new'));
-    await dropExisting(building, 'build');
-    const prefix = `create table ${building} as (\n`;
-    await exec(`${prefix}${sql}\n)`, 'build', prefix.length);
-    await dropExisting(relation, 'build');
-    await exec(`alter table ${building} rename to ${quoteIdent(relation.identifier)}`, 'build');
-    for (const index of model.config.indexes) await exec(indexStatement(relation, index), 'index');
-    const { rows } = await client.query<{ n: string }>(`select count(*) as n from ${relation}`);
-    rowCount = Number(rows[0]?.n ?? 0);
+  if (kind === 'table') {
+    for (const index of model.config.indexes) {
+      const temp = indexName(shadow, index);
+      await exec(indexStatement(shadow, index, temp), 'index');
+      indexes.push({ temp, final: indexName(relation, index) });
+    }
+    const { rows } = await exec(`select count(*) as n from ${shadow}`, 'build');
+    rowCount = Number((rows[0] as { n?: string } | undefined)?.n ?? 0);
   }
 
-  for (const hook of model.postHooks) await exec(hook, 'post_hook');
-  return { rowCount };
+  for (const hook of rendered.postHooks) await exec(hook, 'post_hook');
+  return { rowCount, shadow: { model: model.node.name, file: model.node.file, relation, shadow, kind, indexes } };
+}
+
+/**
+ * dbt's incremental materialization on an existing table: the new rows into a temporary table,
+ * on_schema_change, then the strategy's statements (dbt-postgres' get_delete_insert_merge_sql or
+ * append) on the real table, all in place.
+ */
+export async function buildIncremental(
+  client: pg.ClientBase,
+  model: CompiledModel,
+  rendered: RenderedModel,
+  compiledFile: string | undefined,
+): Promise<MaterializeResult> {
+  const { relation, config } = model;
+  const { sql } = rendered;
+  const { exec, fail } = executor(client, model, sql, compiledFile);
+  const tmp = quoteIdent(limitIdentifier(relation.identifier, '__dbt_tmp'));
+
+  for (const hook of rendered.preHooks) await exec(hook, 'pre_hook');
+  await exec(`drop table if exists pg_temp.${tmp}`, 'build');
+  const prefix = `create temporary table ${tmp} as (\n`;
+  await exec(`${prefix}${sql}\n)`, 'build', prefix.length);
+
+  const source = await relationColumns(client, `pg_temp.${tmp}`);
+  const target = await relationColumns(client, relation.toString());
+  let destColumns = target;
+  const mode = config.onSchemaChange;
+  if (mode === 'fail' || mode === 'append_new_columns' || mode === 'sync_all_columns') {
+    const diff = diffColumns(source, target);
+    if (schemaChanged(diff)) {
+      if (mode === 'fail') {
+        fail('build', `-- on_schema_change: fail`, {
+          message: `增量模型的新数据与现有表 ${relation} 的列不一致（on_schema_change: fail）：${describeDiff(diff)}。` +
+            `可改用 on_schema_change: append_new_columns 或 sync_all_columns，或全量刷新（--full-refresh）`,
+        });
+      }
+      for (const c of diff.sourceNotInTarget) await exec(`alter table ${relation} add column ${quoteIdent(c.name)} ${c.type}`, 'build');
+      if (mode === 'sync_all_columns') {
+        for (const c of diff.targetNotInSource) await exec(`alter table ${relation} drop column ${quoteIdent(c.name)}`, 'build');
+        for (const c of diff.typeChanged) {
+          await exec(`alter table ${relation} alter column ${quoteIdent(c.name)} type ${c.to} using ${quoteIdent(c.name)}::${c.to}`, 'build');
+        }
+      }
+    }
+    destColumns = source;
+  }
+  const cols = destColumns.map((c) => quoteIdent(c.name)).join(', ');
+
+  let rowsDeleted = 0;
+  if (config.incrementalStrategy === 'delete+insert' && config.uniqueKey.length > 0) {
+    const keys = config.uniqueKey.join(', ');
+    const predicates = config.incrementalPredicates.map((p) => `\n    and ${p}`).join('');
+    const deleted = await exec(
+      `delete from ${relation} as DBT_INTERNAL_DEST\nwhere (${keys}) in (\n    select distinct ${keys}\n    from ${tmp} as DBT_INTERNAL_SOURCE\n)${predicates}`,
+      'build',
+    );
+    rowsDeleted = deleted.rowCount ?? 0;
+  }
+  const inserted = await exec(`insert into ${relation} (${cols})\n(\n    select ${cols}\n    from ${tmp}\n)`, 'build');
+  await exec(`drop table if exists pg_temp.${tmp}`, 'build');
+
+  for (const hook of rendered.postHooks) await exec(hook, 'post_hook');
+  return { rowCount: null, rowsDeleted, rowsInserted: inserted.rowCount ?? 0 };
+}
+
+/**
+ * Swap every shadow in, in build (dependency) order: drop the old relation, rename the shadow, give
+ * its indexes their final names. Catalogue changes only, so it takes milliseconds; its locks are held
+ * until the caller commits, which should follow at once. Views built in this run were created over
+ * the shadows they ref and follow them through the rename (PostgreSQL binds views by OID); an old
+ * view dropped by an earlier step's cascade is simply gone when its turn comes.
+ */
+export async function publishShadows(client: pg.ClientBase, shadows: ShadowBuild[], models: Map<string, CompiledModel>): Promise<void> {
+  for (const s of shadows) {
+    const model = models.get(s.model)!;
+    const { exec, dropExisting } = executor(client, model, '', undefined);
+    await dropExisting(s.relation, 'publish');
+    await exec(`alter ${s.kind} ${s.shadow} rename to ${quoteIdent(s.relation.identifier)}`, 'publish');
+    for (const index of s.indexes) {
+      await exec(`alter index ${quoteIdent(s.relation.schema)}.${quoteIdent(index.temp)} rename to ${quoteIdent(index.final)}`, 'publish');
+    }
+  }
 }

@@ -1,16 +1,21 @@
-// Runs a dbt project against PostgreSQL: load, compile, order, build the models, run the tests.
-// Everything runs on the given client inside the caller's transaction (no begin/commit here).
+// Runs a dbt project against PostgreSQL: load, compile, order, build the models, run the tests,
+// publish. Everything runs on the given client inside the caller's transaction (no begin/commit here).
+// Views and tables are built under shadow names and published together at the end (readers are not
+// blocked while models build); incremental models are updated in place.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import { compileProject } from './compile.ts';
-import type { CompileOptions } from './compile.ts';
+import type { CompileOptions, CompiledModel, CompiledProject } from './compile.ts';
 import type { Materialization } from './config.ts';
 import { ModelTestFailure } from './errors.ts';
 import { buildGraph } from './graph.ts';
-import { materialize } from './materialize.ts';
+import { buildIncremental, buildShadow, publishShadows, queryColumnNames, relationColumns, relationKind, shadowRelation } from './materialize.ts';
+import type { MaterializeResult, ShadowBuild } from './materialize.ts';
 import { loadProject } from './project.ts';
-import { quoteIdent } from './relation.ts';
+import { quoteIdent, Relation } from './relation.ts';
+import { ensureStateTable, projectChecksums, readState, writeState } from './state.ts';
+import type { ModelState } from './state.ts';
 import { selectModels } from './select.ts';
 import { compileTest, runTest } from './tests.ts';
 import type { TestResult } from './tests.ts';
@@ -25,7 +30,20 @@ export interface RunOptions extends CompileOptions {
   compiledDir?: string;
   /** Progress messages. */
   log?: (message: string) => void;
+  /** Rebuild incremental models from scratch (dbt's `--full-refresh`; a model's `full_refresh` config wins). */
+  fullRefresh?: boolean;
+  /**
+   * Leave the built views and tables under their shadow names: the caller calls `result.publish()`
+   * right before its commit. Default: published at the end of runModels, before the tests run.
+   */
+  deferPublish?: boolean;
 }
+
+/** How a model was built: view/table (under a shadow name), an incremental model in full or in place. */
+export type BuildMode = 'view' | 'table' | 'full' | 'incremental';
+
+/** Why an incremental model was built in full. */
+export type FullRefreshReason = 'new' | 'not_table' | 'full_refresh' | 'no_state' | 'changed' | 'upstream_changed' | 'columns_changed';
 
 export interface ModelRunResult {
   name: string;
@@ -34,8 +52,16 @@ export interface ModelRunResult {
   relation: string;
   materialized: Materialization;
   durationMs: number;
-  /** Rows in the built table; null for views. */
+  /** Rows in the built table; null for views and in-place incremental builds. */
   rowCount: number | null;
+  mode: BuildMode;
+  /** Incremental models built in full: why. */
+  fullRefreshReason?: FullRefreshReason;
+  /** The reason in words (Chinese), e.g. the upstream models that changed. */
+  fullRefreshDetail?: string;
+  /** In-place incremental builds: rows deleted and inserted. */
+  rowsDeleted?: number;
+  rowsInserted?: number;
 }
 
 export interface RunResult {
@@ -44,6 +70,19 @@ export interface RunResult {
   tests: TestResult[];
   warnings: string[];
   durationMs: number;
+  /**
+   * Swap the models built under shadow names in (drop old, rename, indexes). Idempotent; already
+   * done when runModels returns unless `deferPublish` was set. Call it right before committing.
+   */
+  publish(): Promise<void>;
+  /** Whether publish() has run. */
+  readonly published: boolean;
+}
+
+interface Decision {
+  mode: BuildMode;
+  reason?: FullRefreshReason;
+  detail?: string;
 }
 
 export async function runModels(client: pg.ClientBase, options: RunOptions): Promise<RunResult> {
@@ -55,31 +94,14 @@ export async function runModels(client: pg.ClientBase, options: RunOptions): Pro
   const selected = selectModels(options.select, compiled.models, graph);
   const order = graph.order.filter((name) => selected.has(name));
   const selecting = (options.select ?? []).length > 0;
+  const checksums = projectChecksums(compiled.models, graph);
 
   // Compile the tests before touching the database so that YAML/Jinja problems surface first.
-  const tests: Array<{ spec: TestSpec; sql: string }> = [];
+  const testSpecs: TestSpec[] = [];
   for (const spec of project.tests) {
     const inScope = spec.target.kind === 'model' ? selected.has(spec.target.model) : !selecting;
     if (!inScope) continue;
-    const sql = compileTest(spec, compiled);
-    if (sql !== undefined) tests.push({ spec, sql });
-  }
-
-  const compiledFiles = new Map<string, string>();
-  if (options.compiledDir !== undefined) {
-    const root = path.resolve(options.compiledDir);
-    for (const name of order) {
-      const m = compiled.models.get(name)!;
-      const file = path.join(root, m.node.file);
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, `${m.sql}\n`);
-      compiledFiles.set(name, file);
-    }
-    for (const t of tests) {
-      const file = path.join(root, 'tests', `${t.spec.name}.sql`);
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, `${t.sql}\n`);
-    }
+    if (compileTest(spec, compiled) !== undefined) testSpecs.push(spec);
   }
 
   const schemas = [...new Set(order.map((name) => compiled.models.get(name)!.relation.schema))];
@@ -90,36 +112,187 @@ export async function runModels(client: pg.ClientBase, options: RunOptions): Pro
       throw new Error(`创建 schema ${schema} 失败：${(err as Error).message}`, { cause: err });
     }
   }
+  await ensureStateTable(client);
+  const state = await readState(client);
 
+  // Models built under a shadow name in this run: ref() resolves to the shadow until publish.
+  const shadows: ShadowBuild[] = [];
+  const shadowOf = new Map<string, Relation>();
+  let published = false;
+  const resolveRef = (name: string): Relation => (!published ? shadowOf.get(name) : undefined) ?? compiled.models.get(name)!.relation;
+
+  const warnings = [...project.warnings];
   const models: ModelRunResult[] = [];
   for (const name of order) {
     const m = compiled.models.get(name)!;
-    log(`构建模型 ${name} → ${m.relation}（${m.config.materialized}）`);
+    const sums = checksums.get(name)!;
     const t0 = performance.now();
-    const { rowCount } = await materialize(client, m, compiledFiles.get(name));
+    const decision = m.config.materialized === 'incremental'
+      ? await decideIncremental(client, compiled, m, options, state, sums, checksums, resolveRef, warnings)
+      : { mode: m.config.materialized as BuildMode };
+    const inPlace = decision.mode === 'incremental';
+    const shadow = shadowRelation(m.relation);
+    const rendered = compiled.renderModel(name, {
+      isIncremental: inPlace,
+      resolveRef,
+      thisRelation: m.relation,
+      postHookThis: inPlace ? m.relation : shadow,
+    });
+    // target/compiled as dbt writes it: real relation names (the statements run read the shadows).
+    const canonical = inPlace ? compiled.renderModel(name, { ...realContext(compiled, m), isIncremental: true }).sql : m.sql;
+    const compiledFile = options.compiledDir !== undefined ? path.join(path.resolve(options.compiledDir), m.node.file) : undefined;
+    if (compiledFile !== undefined) await writeText(compiledFile, canonical);
+    log(`构建模型 ${name} → ${m.relation}（${describeMode(decision)}）`);
+    const built: MaterializeResult = inPlace
+      ? await buildIncremental(client, m, rendered, compiledFile)
+      : await buildShadow(client, m, rendered, compiledFile);
+    if (built.shadow) {
+      shadows.push(built.shadow);
+      shadowOf.set(name, built.shadow.shadow);
+    }
+    await writeState(client, project.name, {
+      relation: m.relation.toString(),
+      model: name,
+      checksum: sums.checksum,
+      upstreamChecksum: sums.upstreamChecksum,
+      mode: decision.mode,
+      fullRefreshReason: decision.reason ?? null,
+    });
     models.push({
       name,
       file: m.node.file,
       relation: m.relation.toString(),
       materialized: m.config.materialized,
       durationMs: performance.now() - t0,
-      rowCount,
+      rowCount: built.rowCount,
+      mode: decision.mode,
+      ...(decision.reason !== undefined ? { fullRefreshReason: decision.reason, fullRefreshDetail: decision.detail } : {}),
+      ...(built.rowsInserted !== undefined ? { rowsDeleted: built.rowsDeleted, rowsInserted: built.rowsInserted } : {}),
     });
   }
 
+  const publish = async (): Promise<void> => {
+    if (published) return;
+    const t0 = performance.now();
+    await publishShadows(client, shadows, compiled.models);
+    published = true;
+    if (shadows.length > 0) log(`发布 ${shadows.length} 个模型（${Math.round(performance.now() - t0)} ms）`);
+  };
+  if (!options.deferPublish) await publish();
+
+  // Tests read what this run built: the shadows when publishing is deferred, else the real relations.
+  const current = relationsAsBuilt(compiled, resolveRef);
   const results: TestResult[] = [];
-  for (const t of tests) {
-    const r = await runTest(client, t.spec, t.sql);
+  for (const spec of testSpecs) {
+    const sql = compileTest(spec, current)!;
+    if (options.compiledDir !== undefined) await writeText(path.join(path.resolve(options.compiledDir), 'tests', `${spec.name}.sql`), sql);
+    const r = await runTest(client, spec, sql);
     log(`测试 ${r.name}：${r.status}${r.failures > 0 ? `（${r.failures} 行）` : ''}`);
     results.push(r);
   }
 
-  const warnings = [...project.warnings];
   for (const r of results) {
     if (r.status === 'warn') warnings.push(`测试 ${r.name}（${r.file}）有 ${r.failures} 行不符合（severity: warn）`);
   }
-  const result: RunResult = { models, tests: results, warnings, durationMs: performance.now() - started };
+  const result: RunResult = {
+    models,
+    tests: results,
+    warnings,
+    durationMs: performance.now() - started,
+    publish,
+    get published() {
+      return published;
+    },
+  };
   const failures = results.filter((r) => r.status === 'fail' || r.status === 'error');
   if (failures.length > 0) throw new ModelTestFailure(failures, result);
   return result;
+}
+
+function describeMode(d: Decision): string {
+  switch (d.mode) {
+    case 'view':
+      return 'view';
+    case 'table':
+      return 'table';
+    case 'incremental':
+      return 'incremental，增量更新';
+    case 'full':
+      return `incremental，全量构建：${d.detail ?? ''}`;
+  }
+}
+
+/**
+ * dbt's is_incremental(): the relation exists as a table and no full refresh is asked for (the
+ * model's `full_refresh` config wins over the run's). On top of dbt, the runner rebuilds in full
+ * when the model's code or an upstream model's code changed since the last build (state), unless
+ * the model says `full_refresh: false`; and `on_schema_change: full_refresh` compares columns.
+ */
+async function decideIncremental(
+  client: pg.ClientBase,
+  compiled: CompiledProject,
+  m: CompiledModel,
+  options: RunOptions,
+  state: Map<string, ModelState>,
+  sums: { checksum: string; upstreamChecksum: string; ancestors: string[] },
+  checksums: Map<string, { checksum: string }>,
+  resolveRef: (name: string) => Relation,
+  warnings: string[],
+): Promise<Decision> {
+  const full = (reason: FullRefreshReason, detail: string): Decision => ({ mode: 'full', reason, detail });
+  const kind = await relationKind(client, m.relation);
+  if (kind === undefined) return full('new', '首次构建');
+  if (kind !== 'table') return full('not_table', `${m.relation} 目前是${kind === 'view' ? '视图' : kind}，不是表`);
+  const shouldFullRefresh = m.config.fullRefresh ?? options.fullRefresh ?? false;
+  if (shouldFullRefresh) {
+    return full('full_refresh', m.config.fullRefresh === true ? '模型配置了 full_refresh: true' : '要求全量刷新（--full-refresh）');
+  }
+
+  const previous = state.get(m.relation.toString());
+  let stale: Decision | undefined;
+  if (previous === undefined) stale = full('no_state', '没有该模型的构建记录');
+  else if (previous.checksum !== sums.checksum) stale = full('changed', '模型的代码或配置已变化');
+  else if (previous.upstreamChecksum !== sums.upstreamChecksum) {
+    const changed = sums.ancestors.filter((a) => {
+      const s = [...state.values()].find((x) => x.model === a);
+      return s === undefined || s.checksum !== checksums.get(a)?.checksum;
+    });
+    stale = full('upstream_changed', `上游模型已变化${changed.length > 0 ? `：${changed.join('、')}` : ''}`);
+  }
+  if (stale !== undefined) {
+    if (m.config.fullRefresh !== false) return stale;
+    warnings.push(`模型 ${m.node.name}：${stale.detail}，但配置了 full_refresh: false，只做增量更新`);
+  }
+
+  if (m.config.onSchemaChange === 'full_refresh') {
+    // dbt's on_schema_change_full_refresh: column names of the incremental query against the table's.
+    const { sql } = compiled.renderModel(m.node.name, { isIncremental: true, resolveRef, thisRelation: m.relation, postHookThis: m.relation });
+    const names = await queryColumnNames(client, sql);
+    const before = (await relationColumns(client, m.relation.toString())).map((c) => c.name);
+    const added = names.filter((n) => !before.includes(n));
+    const removed = before.filter((n) => !names.includes(n));
+    if (added.length + removed.length > 0) {
+      const parts = [added.length > 0 ? `新增列 ${added.join('、')}` : '', removed.length > 0 ? `删除列 ${removed.join('、')}` : ''].filter(Boolean);
+      return full('columns_changed', `列已变化（on_schema_change: full_refresh）：${parts.join('；')}`);
+    }
+  }
+  return { mode: 'incremental' };
+}
+
+function realContext(compiled: CompiledProject, m: CompiledModel): { isIncremental: boolean; resolveRef: (name: string) => Relation; thisRelation: Relation; postHookThis: Relation } {
+  return { isIncremental: false, resolveRef: (name) => compiled.models.get(name)!.relation, thisRelation: m.relation, postHookThis: m.relation };
+}
+
+/** The compiled project as tests should see it: each model at the relation this run left it in. */
+function relationsAsBuilt(compiled: CompiledProject, resolveRef: (name: string) => Relation): CompiledProject {
+  return {
+    ...compiled,
+    models: new Map([...compiled.models].map(([name, m]) => [name, { ...m, relation: resolveRef(name) }])),
+    renderSnippet: (template, file, label) => compiled.renderSnippet(template, file, label, resolveRef),
+  };
+}
+
+async function writeText(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${text}\n`);
 }
