@@ -9,16 +9,8 @@
 -- persons on the roster and the sum of their 月救助金额, each person once by the
 -- listing that counts — domain.md's average monthly dibao benefit is
 -- roster_benefit_yuan ÷ roster_persons of the dibao categories.
-with periods as (
-    select * from {{ ref('int_period_months') }}
-),
-
--- every region paired with each city, county and township it counts in
-ancestors as (
-    select * from {{ ref('int_rollup_ancestors') }}
-),
-
-payments as (
+{%- set measures = ['payments', 'payments_on_time', 'amount_paid_yuan', 'amount_paid_on_time_yuan', 'person_months', 'roster_persons', 'roster_benefit_yuan'] %}
+with payments as (
     select * from {{ ref('int_benefit_payment_month') }}
     where region_code is not null
 ),
@@ -48,83 +40,20 @@ village_monthly as (
         coalesce(payments.amount_paid_yuan, 0) as amount_paid_yuan,
         coalesce(payments.amount_paid_on_time_yuan, 0) as amount_paid_on_time_yuan,
         coalesce(village_person_months.person_months, 0) as person_months,
+        coalesce(village_person_months.person_months, 0) as roster_persons,
         coalesce(village_person_months.roster_benefit_yuan, 0) as roster_benefit_yuan
     from payments
-    full join village_person_months
-        on village_person_months.month_start = payments.month_start
-        and village_person_months.region_code = payments.region_code
-        and village_person_months.category = payments.category
+    full join village_person_months using (month_start, region_code, category)
 ),
 
 monthly as (
-    select
-        village_monthly.month_start,
-        ancestors.ancestor_code as region_code,
-        village_monthly.category,
-        sum(village_monthly.payments) as payments,
-        sum(village_monthly.payments_on_time) as payments_on_time,
-        sum(village_monthly.amount_paid_yuan) as amount_paid_yuan,
-        sum(village_monthly.amount_paid_on_time_yuan) as amount_paid_on_time_yuan,
-        sum(village_monthly.person_months) as person_months,
-        sum(village_monthly.roster_benefit_yuan) as roster_benefit_yuan
-    from village_monthly
-    inner join ancestors on ancestors.region_code = village_monthly.region_code
-    group by 1, 2, 3
-),
-
-rolled_up as (
-    select
-        periods.period_grain,
-        periods.period_start,
-        periods.snapshot_month,
-        periods.months_covered,
-        monthly.region_code,
-        monthly.category,
-        sum(monthly.payments) as payments,
-        sum(monthly.payments_on_time) as payments_on_time,
-        sum(monthly.amount_paid_yuan) as amount_paid_yuan,
-        sum(monthly.amount_paid_on_time_yuan) as amount_paid_on_time_yuan,
-        sum(monthly.person_months) as person_months,
-        coalesce(sum(monthly.person_months) filter (where monthly.month_start = periods.snapshot_month), 0) as roster_persons,
-        coalesce(sum(monthly.roster_benefit_yuan) filter (where monthly.month_start = periods.snapshot_month), 0) as roster_benefit_yuan
-    from periods
-    inner join monthly on monthly.month_start = periods.month_start
-    group by 1, 2, 3, 4, 5, 6
+    select *, {{ basic_living_programme('category') }}
+    from ({{ to_ancestors('village_monthly', ['category'], measures) }}) as regional
 ),
 
 final as (
-    select
-        concat_ws(':', rolled_up.period_grain, rolled_up.period_start, rolled_up.region_code, rolled_up.category) as period_region_key,
-        rolled_up.period_grain,
-        rolled_up.period_start,
-        rolled_up.snapshot_month,
-        rolled_up.months_covered,
-        regions.region_code,
-        regions.ancestor_name as region_name,
-        regions.ancestor_level as region_level,
-        regions.ancestor_city_code as city_code,
-        regions.ancestor_city_name as city_name,
-        regions.ancestor_county_code as county_code,
-        regions.ancestor_county_name as county_name,
-        regions.ancestor_township_code as township_code,
-        regions.ancestor_township_name as township_name,
-        case when rolled_up.category in ('城市低保', '农村低保') then 'dibao' else 'tekun' end as programme,
-        case when rolled_up.category in ('城市低保', '农村低保') then '低保' else '特困' end as programme_name,
-        case when rolled_up.category in ('城市低保', '城市特困') then 'urban' else 'rural' end as urban_rural,
-        case when rolled_up.category in ('城市低保', '城市特困') then '城市' else '农村' end as urban_rural_name,
-        rolled_up.category,
-        rolled_up.payments,
-        rolled_up.payments_on_time,
-        rolled_up.amount_paid_yuan,
-        rolled_up.amount_paid_on_time_yuan,
-        rolled_up.person_months,
-        rolled_up.roster_persons,
-        rolled_up.roster_benefit_yuan
-    from rolled_up
-    -- a region's row paired with itself carries its own name and lineage
-    inner join ancestors as regions
-        on regions.region_code = rolled_up.region_code
-        and regions.distance = 0
+    {{ period_rollup('monthly', ['programme', 'programme_name', 'urban_rural', 'urban_rural_name', 'category'], measures,
+        snapshot=['roster_persons', 'roster_benefit_yuan'], fill=0, key=['category']) }}
 )
 
 select * from final
