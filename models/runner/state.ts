@@ -65,9 +65,10 @@ function sha256(value: unknown): string {
 }
 
 /**
- * What a model builds, independent of the run: its SQL and hooks compiled with is_incremental()
- * false and real relation names, and the configs that shape the relation. Run-specific vars used
- * only inside `{% if is_incremental() %}` therefore do not change it.
+ * What a full build of a model produces, independent of the run: its SQL and hooks compiled with
+ * is_incremental() false and real relation names, and the configs that shape the relation. Configs
+ * that only steer incremental runs (unique_key, strategy, incremental_predicates, on_schema_change)
+ * and run-specific vars used only inside `{% if is_incremental() %}` therefore do not change it.
  */
 export function modelChecksum(m: CompiledModel): string {
   const c = m.config;
@@ -78,10 +79,6 @@ export function modelChecksum(m: CompiledModel): string {
     postHooks: m.postHooks,
     materialized: c.materialized,
     indexes: c.indexes,
-    uniqueKey: c.uniqueKey,
-    strategy: c.incrementalStrategy,
-    predicates: c.incrementalPredicates,
-    onSchemaChange: c.onSchemaChange,
   });
 }
 
