@@ -29,8 +29,10 @@
     (`fill` where that month has no row); the others (flows) add up the
     period's months. Without flows the rows are those of the last month.
     `key`: the key's parts after the region (default: the dimensions).
+    `period_columns`: columns of the snapshot month placed after the period's
+    (snapshot marts only, e.g. the day the standards are in force).
 #}
-{% macro period_rollup(monthly, dimensions=[], measures=[], snapshot=[], key=none, fill=none) -%}
+{% macro period_rollup(monthly, dimensions=[], measures=[], snapshot=[], key=none, fill=none, period_columns=[]) -%}
 {%- set flows = [] -%}
 {%- for column in measures %}{% if not (column in snapshot) %}{% set _ = flows.push(column) %}{% endif %}{% endfor -%}
     select
@@ -40,6 +42,9 @@
         rolled_up.period_start,
         rolled_up.snapshot_month,
         rolled_up.months_covered,
+        {%- for column in period_columns %}
+        rolled_up.{{ column }},
+        {%- endfor %}
         {{ region_lineage('regions') | indent(8) }}
         {%- for column in dimensions %},
         rolled_up.{{ column }}
@@ -53,6 +58,9 @@
             periods.period_start,
             periods.snapshot_month,
             periods.months_covered,
+            {%- for column in period_columns %}
+            monthly.{{ column }},
+            {%- endfor %}
             monthly.region_code
             {%- for column in dimensions %},
             monthly.{{ column }}

@@ -1,14 +1,10 @@
 {{ config(indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
 -- Applications (审核确认) as flows: one row per region (city, county,
--- township), grain (month, quarter, year), period and breakdown (application
--- type, discovery channel, decision), counting the applications decided (办结)
--- in the period and the working days they took. The time limit of domain.md
--- ("decided within 20 working days") covers 低保 and 特困 only: those decided
--- in the period within var('decision_working_days_limit') working days of
--- acceptance (int_application_working_days: official holidays and make-up
--- workdays count) are in time; the share's base adds to the ones decided in
--- the period those still pending (办理中) whose deadline fell in the period,
--- late by definition (pending_past_deadline, by deadline month).
+-- township), grain (month, quarter, year), period and breakdown (type,
+-- discovery channel, decision): those decided (办结) in the period and their
+-- working days. The time limit (domain.md) covers 低保 and 特困: in time within
+-- var('decision_working_days_limit') working days of acceptance; its base adds
+-- those still pending (办理中) whose deadline fell in the period.
 {%- set dimensions = ['application_type', 'discovery_channel', 'decision'] %}
 {%- set measures = ['decided_applications', 'approved_applications', 'approved_applications_proactive', 'decided_within_limit',
     'decided_with_working_days', 'working_days_to_decide', 'time_limited_decided', 'pending_past_deadline', 'time_limited_applications'] %}

@@ -1,0 +1,102 @@
+-- The headline indicators' numerators and denominators by month: one row per
+-- month the warehouse holds and region (city, county, township), zero where
+-- a region has no facts (fct_indicator_period rolls it up into periods).
+with months as (
+    select * from {{ ref('dim_month') }}
+),
+
+-- every region paired with each city, county and township it counts in
+ancestors as (
+    select * from {{ ref('int_rollup_ancestors') }}
+),
+
+-- the rows of the mart: every city, county and township, paired with itself
+regions as (
+    select * from ancestors
+    where distance = 0
+),
+
+low_income as (
+    select
+        facts.stat_month as month_start,
+        ancestors.ancestor_code as region_code,
+        count(*) as low_income_persons
+    from {{ ref('fct_low_income_person_month') }} as facts
+    inner join ancestors on ancestors.region_code = facts.region_code
+    group by 1, 2
+),
+
+alleviated_persons as (
+    select
+        facts.month_start,
+        ancestors.ancestor_code as region_code,
+        count(*) filter (where facts.person_type = 'alleviated') as alleviated_persons,
+        count(*) filter (where facts.person_type = 'alleviated' and facts.is_assisted) as alleviated_persons_assisted,
+        count(*) filter (where facts.person_type = 'relapse_watch') as relapse_watch_persons,
+        count(*) filter (where facts.person_type = 'relapse_watch' and facts.is_assisted) as relapse_watch_persons_assisted
+    from {{ ref('fct_alleviated_person_month') }} as facts
+    inner join ancestors on ancestors.region_code = facts.region_code
+    group by 1, 2
+),
+
+alleviated_households as (
+    select
+        facts.month_start,
+        ancestors.ancestor_code as region_code,
+        count(*) as alleviated_households,
+        count(*) filter (where facts.is_assisted) as alleviated_households_assisted
+    from {{ ref('fct_alleviated_household_month') }} as facts
+    inner join ancestors on ancestors.region_code = facts.region_code
+    group by 1, 2
+),
+
+temp_relief as (
+    select
+        facts.relief_month as month_start,
+        ancestors.ancestor_code as region_code,
+        sum(facts.amount_yuan) as temp_relief_amount_yuan,
+        sum(facts.person_times) as temp_relief_person_times
+    from {{ ref('fct_temp_relief') }} as facts
+    inner join ancestors on ancestors.region_code = facts.region_code
+    group by 1, 2
+),
+
+approvals as (
+    select
+        facts.decided_month as month_start,
+        ancestors.ancestor_code as region_code,
+        count(*) as approved_applications,
+        count(*) filter (where facts.is_proactive) as approved_applications_proactive
+    from {{ ref('fct_application') }} as facts
+    inner join ancestors on ancestors.region_code = facts.region_code
+    where facts.is_approved
+    group by 1, 2
+),
+
+final as (
+    select
+        months.month_start || ':' || regions.region_code as month_region_key,
+        months.month_start,
+        regions.region_code,
+        coalesce(low_income.low_income_persons, 0) as low_income_persons,
+        regions.ancestor_registered_population as registered_population,
+        coalesce(alleviated_households.alleviated_households, 0) as alleviated_households,
+        coalesce(alleviated_households.alleviated_households_assisted, 0) as alleviated_households_assisted,
+        coalesce(alleviated_persons.alleviated_persons, 0) as alleviated_persons,
+        coalesce(alleviated_persons.alleviated_persons_assisted, 0) as alleviated_persons_assisted,
+        coalesce(alleviated_persons.relapse_watch_persons, 0) as relapse_watch_persons,
+        coalesce(alleviated_persons.relapse_watch_persons_assisted, 0) as relapse_watch_persons_assisted,
+        coalesce(temp_relief.temp_relief_amount_yuan, 0) as temp_relief_amount_yuan,
+        coalesce(temp_relief.temp_relief_person_times, 0) as temp_relief_person_times,
+        coalesce(approvals.approved_applications, 0) as approved_applications,
+        coalesce(approvals.approved_applications_proactive, 0) as approved_applications_proactive
+    from months
+    cross join regions
+    left join low_income using (month_start, region_code)
+    left join alleviated_persons using (month_start, region_code)
+    left join alleviated_households using (month_start, region_code)
+    left join temp_relief using (month_start, region_code)
+    left join approvals using (month_start, region_code)
+)
+
+select * from final
