@@ -16,8 +16,6 @@ working_days as (
     select * from {{ ref('int_application_working_days') }}
 ),
 
--- decided applications by decision month, and pending 低保/特困 ones past
--- their deadline by deadline month: both count in the time limit's base
 village_monthly as (
     select
         applications.decided_month as month_start,
