@@ -98,6 +98,9 @@ export async function cubeApiPlugin(app: FastifyInstance, { layer, pool }: CubeA
     if (status >= 500) {
       request.log.error({ err: error, path: request.url.split('?')[0] }, 'request failed');
       if (process.env.DEBUG_API_ERRORS) console.error(error);
+    } else if ((error as Error).cause instanceof Error) {
+      // a refusal worded for the user whose internal reason (e.g. Cube's compiler) is for the log
+      request.log.warn({ reason: ((error as Error).cause as Error).message, path: request.url.split('?')[0] }, 'query refused');
     }
     reply.status(status).send({ error: status >= 500 ? '服务器内部错误，请联系管理员查看日志' : (error as Error).message });
   });

@@ -217,8 +217,8 @@ export class SemanticLayer {
       const transformedQuery = JSON.parse(JSON.stringify(matching.canUseTransformedQuery())) as Record<string, unknown>;
       return { sql, params, rollups, aliasNameToMember: sqlQuery.aliasNameToMember as Record<string, string>, transformedQuery };
     } catch (e) {
-      // the compiler's own words (English) after a Chinese sentence saying what failed
-      if (e instanceof UserError) throw new QueryError(`语义层无法编译此查询（Cube 编译器：${e.message}）`);
+      // the compiler's own words go to the log (the error's cause), not to the client
+      if (e instanceof UserError) throw new QueryError('语义层无法为此查询生成 SQL：请检查度量、维度、过滤条件与排序的组合', { cause: e });
       throw e;
     }
   }
