@@ -58,12 +58,13 @@ program
   .description('导入导出文件或目录（CSV/XLSX），校验每一行，运行数据模型')
   .argument('<paths...>', '文件或目录')
   .option('--force', '内容与已导入的文件相同也再导入一次（例如在较新的导出之后重新导入较早的导出），并在导入记录中注明"强制重新导入"', false)
-  .action(async (paths: string[], opts: { force: boolean }) => {
+  .option('--full-refresh', '从头重建全部数据模型（默认只重建本次导入变化的月份）', false)
+  .action(async (paths: string[], opts: { force: boolean; fullRefresh: boolean }) => {
     const config = readConfig();
     const warehouse = await openWarehouse(config, (m) => console.error(m));
     try {
       const progress = createLoadProgress();
-      const report = await runLoad(warehouse.pool, paths, { runBy: config.etlRunBy, force: opts.force, ...progress.callbacks, log: progress.log });
+      const report = await runLoad(warehouse.pool, paths, { runBy: config.etlRunBy, force: opts.force, fullRefresh: opts.fullRefresh, ...progress.callbacks, log: progress.log });
       progress.stop();
       printLoadSummary(report);
     } finally {
@@ -74,11 +75,12 @@ program
 program
   .command('build')
   .description('不导入文件，重新运行数据模型与数据测试并刷新汇总表（例如模型更新之后）')
-  .action(async () => {
+  .option('--full-refresh', '从头重建全部数据模型（模型代码变化时自动全部重建）', false)
+  .action(async (opts: { fullRefresh: boolean }) => {
     const config = readConfig();
     const warehouse = await openWarehouse(config, (m) => console.error(m));
     try {
-      const report = await runLoad(warehouse.pool, [], { runBy: config.etlRunBy, rebuildModels: true, log: (m) => console.error(m) });
+      const report = await runLoad(warehouse.pool, [], { runBy: config.etlRunBy, rebuildModels: true, fullRefresh: opts.fullRefresh, log: (m) => console.error(m) });
       printLoadSummary(report);
     } finally {
       await warehouse.close();

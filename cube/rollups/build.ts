@@ -1,10 +1,9 @@
 // Builds the rollups in PostgreSQL: each into a new versioned table, then
-// swapped in under the name the compiler reads in one short transaction, so a
-// reader sees the old rollup or the new one, never a half-built one.
+// swapped in under the name the compiler reads (drop + rename) only at the
+// end, so readers keep reading the current rollup while the new one is built.
 import type pg from 'pg';
+import { ROLLUP_REFRESH_LOCK as REFRESH_LOCK } from '../../warehouse/locks.ts';
 import { ROLLUP_SCHEMA, type RollupDefinition } from './describe.ts';
-
-const REFRESH_LOCK = 7_310_003;
 
 export const ROLLUP_REGISTRY_DDL = `
 create schema if not exists ${ROLLUP_SCHEMA};
@@ -46,12 +45,32 @@ async function currentKey(client: pg.ClientBase, rollup: RollupDefinition): Prom
   return r.rows[0] ? r.rows[0].refresh_key : undefined;
 }
 
-async function buildOne(client: pg.ClientBase, rollup: RollupDefinition, refreshKey: string | null, inTransaction: boolean): Promise<RollupBuild> {
+/** A rollup built under a versioned name, not yet under the name the compiler reads. */
+interface ShadowBuild {
+  build: RollupBuild;
+  swap(): Promise<void>;
+}
+
+/**
+ * The rollup's SQL reading each table of `readFrom` (`schema.table` → relation)
+ * from the relation given: a load's models not yet published under their names.
+ */
+export function readingFrom(sql: string, readFrom: ReadonlyMap<string, string>): string {
+  let out = sql;
+  for (const [table, relation] of readFrom) {
+    const [schema, name] = table.split('.');
+    const pattern = new RegExp(`(?<![\\w".])(?:${schema}|"${schema}")\\.(?:${name}|"${name}")(?![\\w"])`, 'g');
+    out = out.replace(pattern, relation);
+  }
+  return out;
+}
+
+async function buildShadow(client: pg.ClientBase, rollup: RollupDefinition, refreshKey: string | null, readFrom: ReadonlyMap<string, string>): Promise<ShadowBuild> {
   const started = Date.now();
   const version = `v${started}`;
   const finalName = unqualified(rollup.tableName);
   const versioned = `${ROLLUP_SCHEMA}.${finalName}__${version}`;
-  await client.query(`create table ${versioned} as ${rollup.selectSql}`, rollup.params);
+  await client.query(`create table ${versioned} as ${readingFrom(rollup.selectSql, readFrom)}`, rollup.params);
   for (const index of rollup.indexesSql) {
     // index names live in the schema too: version them with their table
     const sql = index.replaceAll(rollup.tableName, versioned).replace(/^CREATE INDEX (\S+) ON/i, `CREATE INDEX $1__${version} ON`);
@@ -59,51 +78,89 @@ async function buildOne(client: pg.ClientBase, rollup: RollupDefinition, refresh
   }
   await client.query(`analyze ${versioned}`);
   const rows = Number((await client.query<{ n: string }>(`select count(*) as n from ${versioned}`)).rows[0]!.n);
-  // the swap: a reader waits for this short transaction, then reads the new table
-  if (!inTransaction) await client.query('begin');
-  await client.query(`drop table if exists ${rollup.tableName}`);
-  await client.query(`alter table ${versioned} rename to ${finalName}`);
   const ms = Date.now() - started;
-  await client.query(
-    `insert into ${ROLLUP_SCHEMA}.builds (rollup_id, table_name, version, refresh_key, row_count, build_ms) values ($1, $2, $3, $4, $5, $6)`,
-    [rollup.id, rollup.tableName, version, refreshKey, rows, ms],
-  );
-  if (!inTransaction) await client.query('commit');
-  return { id: rollup.id, tableName: rollup.tableName, outcome: 'built', rows, ms };
+  return {
+    build: { id: rollup.id, tableName: rollup.tableName, outcome: 'built', rows, ms },
+    // the swap takes the old table's exclusive lock: readers wait for it only
+    // until the enclosing transaction commits, then read the new table
+    async swap() {
+      await client.query(`drop table if exists ${rollup.tableName}`);
+      await client.query(`alter table ${versioned} rename to ${finalName}`);
+      await client.query(
+        `insert into ${ROLLUP_SCHEMA}.builds (rollup_id, table_name, version, refresh_key, row_count, build_ms) values ($1, $2, $3, $4, $5, $6)`,
+        [rollup.id, rollup.tableName, version, refreshKey, rows, ms],
+      );
+    },
+  };
+}
+
+/** Builds the stale rollups (all of them with `force`) under versioned names. */
+async function buildStale(client: pg.ClientBase, rollups: RollupDefinition[], force: boolean, readFrom: ReadonlyMap<string, string> = new Map()): Promise<{ results: RollupBuild[]; shadows: ShadowBuild[] }> {
+  await client.query(ROLLUP_REGISTRY_DDL);
+  const results: RollupBuild[] = [];
+  const shadows: ShadowBuild[] = [];
+  for (const rollup of rollups) {
+    const key = await refreshKeyOf(client, rollup);
+    const current = await currentKey(client, rollup);
+    if (!force && current !== undefined && current === key) {
+      results.push({ id: rollup.id, tableName: rollup.tableName, outcome: 'fresh', rows: 0, ms: 0 });
+      continue;
+    }
+    const shadow = await buildShadow(client, rollup, key, readFrom);
+    shadows.push(shadow);
+    results.push(shadow.build);
+  }
+  return { results, shadows };
 }
 
 /**
  * Rebuilds every rollup whose refresh key changed (or that is missing; all of
- * them with `force`). Inside a caller's transaction (the load) the new rollups
- * become visible with the load's commit; otherwise each swap commits by itself.
+ * them with `force`), each swapped in by a short transaction of its own, so a
+ * reader sees the old rollup or the new one, never a half-built one. Skipped
+ * (nothing built) while another session refreshes them.
  */
-export async function refreshRollups(
-  client: pg.ClientBase,
-  rollups: RollupDefinition[],
-  options: { force?: boolean; inTransaction?: boolean } = {},
-): Promise<RollupBuild[]> {
-  const inTransaction = options.inTransaction ?? false;
-  if (inTransaction) await client.query('select pg_advisory_xact_lock($1)', [REFRESH_LOCK]);
-  else {
-    const locked = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [REFRESH_LOCK]);
-    if (!locked.rows[0]!.ok) return [];
-  }
+export async function refreshRollups(client: pg.ClientBase, rollups: RollupDefinition[], options: { force?: boolean } = {}): Promise<RollupBuild[]> {
+  const locked = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [REFRESH_LOCK]);
+  if (!locked.rows[0]!.ok) return [];
   try {
-    await client.query(ROLLUP_REGISTRY_DDL);
-    const results: RollupBuild[] = [];
-    for (const rollup of rollups) {
-      const key = await refreshKeyOf(client, rollup);
-      const current = await currentKey(client, rollup);
-      if (!options.force && current !== undefined && current === key) {
-        results.push({ id: rollup.id, tableName: rollup.tableName, outcome: 'fresh', rows: 0, ms: 0 });
-        continue;
-      }
-      results.push(await buildOne(client, rollup, key, inTransaction));
+    const { results, shadows } = await buildStale(client, rollups, options.force ?? false);
+    for (const shadow of shadows) {
+      await client.query('begin');
+      await shadow.swap();
+      await client.query('commit');
     }
     return results;
   } finally {
-    if (!inTransaction) await client.query('select pg_advisory_unlock($1)', [REFRESH_LOCK]);
+    await client.query('select pg_advisory_unlock($1)', [REFRESH_LOCK]);
   }
+}
+
+/** Rollups built inside a caller's transaction, published by `publish()`. */
+export interface PendingRollups {
+  builds: RollupBuild[];
+  /** Swaps the new tables in: call it last before the commit (the swap locks the old tables until then). */
+  publish(): Promise<void>;
+}
+
+/**
+ * Inside the caller's transaction (a load): builds the stale rollups under
+ * versioned names while readers keep reading the current ones, from the
+ * load's models where `readFrom` says they are until published; `publish`
+ * swaps them in, visible with the caller's commit.
+ */
+export async function buildRollupsInTransaction(
+  client: pg.ClientBase,
+  rollups: RollupDefinition[],
+  options: { force?: boolean; readFrom?: ReadonlyMap<string, string> } = {},
+): Promise<PendingRollups> {
+  await client.query('select pg_advisory_xact_lock($1)', [REFRESH_LOCK]);
+  const { results, shadows } = await buildStale(client, rollups, options.force ?? false, options.readFrom);
+  return {
+    builds: results,
+    async publish() {
+      for (const shadow of shadows) await shadow.swap();
+    },
+  };
 }
 
 /** Tables of rollups that exist now, for the gateway to decide whether a query may use one. */

@@ -39,8 +39,36 @@ export function lineAccountText(a: LineAccount): string {
   return `文件 ${formatCount(a.lines)} 行 = ${parts.join(' + ')}`;
 }
 
+/** Months as runs: "2025-01 至 2025-03、2025-06" (YYYY-MM-01 in, sorted). */
+export function monthsText(months: readonly string[]): string {
+  const index = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7));
+  const runs: [string, string][] = [];
+  for (const m of months) {
+    const last = runs.at(-1);
+    if (last && index(m) === index(last[1]) + 1) last[1] = m;
+    else runs.push([m, m]);
+  }
+  return runs.map(([a, b]) => (a === b ? a.slice(0, 7) : `${a.slice(0, 7)} 至 ${b.slice(0, 7)}`)).join('、');
+}
+
+/** What a file changed, for the files table. */
+function fileChanges(f: BatchFile): string {
+  if (f.changesUnbounded) return '全部月份';
+  if (f.changedMonths === null) return '-';
+  return f.changedMonths.length === 0 ? '无' : monthsText(f.changedMonths);
+}
+
+/** How the models were rebuilt by the batch. */
+function refreshText(b: Batch): string | null {
+  if (b.fullRefresh) return `  数据模型：全部重建（${b.fullRefresh}）`;
+  if (b.changedMonths === null) return null;
+  if (b.changedMonths.length === 0) return '  数据模型：增量构建，没有月份的数据变化';
+  return `  数据模型：增量重建 ${b.changedMonths.length} 个月（${monthsText(b.changedMonths)}）`;
+}
+
 function fileNote(f: BatchFile): string {
   const parts: string[] = [];
+  if (f.changesUnbounded) parts.push(f.changesUnbounded);
   if (f.isCorrection) parts.push('补正文件');
   if (f.forced) parts.push('强制重新导入');
   if (f.note) parts.push(f.note);
@@ -59,6 +87,8 @@ function batchHeading(b: Batch): string[] {
     const skipped = b.files.length - loaded;
     lines.push(`  文件 ${b.files.length} 个（导入 ${loaded}，跳过 ${skipped}）；读取 ${formatCount(b.rowsRead)} 行，导入 ${formatCount(b.rowsLoaded)} 行，拒收 ${formatCount(b.rowsRejected)} 行（导入 + 拒收 = 读取）`);
   }
+  const refresh = b.status === 'succeeded' ? refreshText(b) : null;
+  if (refresh) lines.push(refresh);
   if (b.error) lines.push(`  错误：${escapeControls(b.error).replace(/\r?\n/g, '\n        ')}`);
   return lines;
 }
@@ -74,6 +104,7 @@ function filesTable(b: Batch, full: boolean): string {
     { title: '导入', align: 'right' as const },
     { title: '拒收', align: 'right' as const },
     { title: '说明', maxWidth: full ? undefined : 60 },
+    { title: '变更月份', maxWidth: full ? undefined : 30 },
     { title: '文件行数', align: 'right' as const },
   ];
   const rows = b.files.map((f) => [
@@ -86,6 +117,7 @@ function filesTable(b: Batch, full: boolean): string {
     formatCount(f.rowsLoaded),
     formatCount(f.rowsRejected),
     fileNote(f),
+    fileChanges(f),
     fileLines(f),
   ]);
   return renderTable(columns, rows, '  ');

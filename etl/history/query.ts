@@ -1,7 +1,7 @@
 // Reads the load history: etl.batches and the files of each batch (etl.batch_files).
 import type pg from 'pg';
 import { kindByNumber } from '../formats/kinds.ts';
-import { LOAD_LOCK } from '../load/batch.ts';
+import { LOAD_LOCK } from '../../warehouse/locks.ts';
 import { hasLoadHistory } from './schema.ts';
 
 type Queryable = Pick<pg.Pool, 'query'> | pg.ClientBase;
@@ -34,6 +34,10 @@ export interface BatchFile {
   forced: boolean;
   /** Why the file was skipped (or another remark of the load). */
   note: string | null;
+  /** The months (YYYY-MM-01) whose rows the file replaced, added or removed; null when not recorded. */
+  changedMonths: string[] | null;
+  /** Why the file's change is not bounded by months (every month rebuilt). */
+  changesUnbounded: string | null;
 }
 
 export interface Batch {
@@ -56,6 +60,10 @@ export interface Batch {
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
+  /** The months whose periods the models rebuilt (null when not recorded or the models did not run). */
+  changedMonths: string[] | null;
+  /** Why the models were rebuilt in full (null: only the changed months, or not recorded). */
+  fullRefresh: string | null;
   /**
    * The files of the batch. Files are recorded inside the load's transaction,
    * so a failed or abandoned batch has none: its `paths` say what was loaded.
@@ -76,6 +84,8 @@ interface BatchRow {
   rows_read: string;
   rows_loaded: string;
   rows_rejected: string;
+  changed_months: string[] | null;
+  full_refresh: string | null;
 }
 
 interface FileRow {
@@ -94,6 +104,8 @@ interface FileRow {
   blank_rows: string | null;
   forced: boolean | null;
   note: string | null;
+  changed_months: string[] | null;
+  changes_unbounded: string | null;
 }
 
 function kindTitle(kind: number): string {
@@ -122,8 +134,11 @@ async function readBatches(db: Queryable, where: string, params: unknown[]): Pro
   if (!(await hasLoadHistory(db))) return [];
   const batches = await db.query<BatchRow>(
     `select batch_id, status, run_by, host, paths, started_at, finished_at, error, rows_read, rows_loaded, rows_rejected,
-            extract(epoch from coalesce(finished_at, now()) - started_at)::float8 as duration_seconds
-       from etl.batches ${where}`,
+            extract(epoch from coalesce(finished_at, now()) - started_at)::float8 as duration_seconds,
+            case when jsonb_typeof(to_jsonb(b) -> 'changed_months') = 'array'
+                 then array(select jsonb_array_elements_text(to_jsonb(b) -> 'changed_months') order by 1) end as changed_months,
+            to_jsonb(b) ->> 'full_refresh' as full_refresh
+       from etl.batches b ${where}`,
     params,
   );
   if (batches.rows.length === 0) return [];
@@ -132,7 +147,10 @@ async function readBatches(db: Queryable, where: string, params: unknown[]): Pro
     `select batch_id, file_path, file_name, kind, format, sha256, outcome, to_jsonb(f) -> 'is_correction' = 'true' as is_correction,
             rows_read, rows_loaded, rows_rejected, note,
             (to_jsonb(f) ->> 'lines_total')::bigint as lines_total, (to_jsonb(f) ->> 'blank_rows')::bigint as blank_rows,
-            to_jsonb(f) -> 'forced' = 'true' as forced
+            to_jsonb(f) -> 'forced' = 'true' as forced,
+            case when jsonb_typeof(to_jsonb(f) -> 'changed_months') = 'array'
+                 then array(select jsonb_array_elements_text(to_jsonb(f) -> 'changed_months') order by 1) end as changed_months,
+            to_jsonb(f) ->> 'changes_unbounded' as changes_unbounded
        from etl.batch_files f where batch_id = any($1::bigint[])
       order by batch_id, kind, file_name`,
     [ids],
@@ -157,6 +175,8 @@ async function readBatches(db: Queryable, where: string, params: unknown[]): Pro
       blankRows: f.blank_rows === null ? null : Number(f.blank_rows),
       forced: f.forced === true,
       note: f.note,
+      changedMonths: f.changed_months,
+      changesUnbounded: f.changes_unbounded,
     });
     byBatch.set(f.batch_id, list);
   }
@@ -174,6 +194,8 @@ async function readBatches(db: Queryable, where: string, params: unknown[]): Pro
     rowsRead: Number(b.rows_read),
     rowsLoaded: Number(b.rows_loaded),
     rowsRejected: Number(b.rows_rejected),
+    changedMonths: b.changed_months,
+    fullRefresh: b.full_refresh,
     files: byBatch.get(b.batch_id) ?? [],
   }));
 }

@@ -8,7 +8,12 @@
 // - etl.batch_files.lines_total, blank_rows: the file's lines and its blank
 //   rows, so every line is accounted for (lines = header + blank + read +
 //   line breaks inside values);
-// - etl.batch_files.forced: loaded again with `etl load --force`.
+// - etl.batch_files.forced: loaded again with `etl load --force`;
+// - etl.batch_files.changed_months, changes_unbounded: the months whose rows
+//   the file replaced, added or removed, or why its change is not bounded by
+//   months (etl/load/changes.ts);
+// - etl.batches.changed_months, full_refresh: the months the models rebuilt,
+//   or why they were rebuilt in full (etl/load/refresh.ts).
 // Idempotent. The columns are looked up first and only altered when missing:
 // `alter table` waits for a running load's locks, a look-up does not.
 import type pg from 'pg';
@@ -23,12 +28,16 @@ const COLUMNS = [
   { table: 'batch_files', column: 'lines_total', type: 'bigint' },
   { table: 'batch_files', column: 'blank_rows', type: 'bigint' },
   { table: 'batch_files', column: 'forced', type: 'boolean not null default false' },
+  { table: 'batch_files', column: 'changed_months', type: 'date[]' },
+  { table: 'batch_files', column: 'changes_unbounded', type: 'text' },
+  { table: 'batches', column: 'changed_months', type: 'date[]' },
+  { table: 'batches', column: 'full_refresh', type: 'text' },
 ] as const;
 
 async function missingColumns(db: Queryable): Promise<(typeof COLUMNS)[number][]> {
   const r = await db.query<{ table_name: string; column_name: string }>(
     `select table_name, column_name from information_schema.columns
-      where table_schema = 'etl' and table_name in ('rejects', 'batch_files')`,
+      where table_schema = 'etl' and table_name in ('rejects', 'batch_files', 'batches')`,
   );
   const present = new Set(r.rows.map((x) => `${x.table_name}.${x.column_name}`));
   return COLUMNS.filter((c) => !present.has(`${c.table}.${c.column}`));

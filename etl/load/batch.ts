@@ -1,12 +1,18 @@
-// One load: all files, the models and their tests, in one transaction. Either
-// everything lands or the warehouse stays as it was; the batch row that records
-// the attempt is written outside the transaction so failures stay on record.
+// One load, in named phases: plan → (lock, batch row, begin) → files (prepare,
+// COPY, replace) → models → rollups → publish → commit. All files, the models
+// and their tests land in one transaction or not at all; the batch row that
+// records the attempt is written outside it, so failures stay on record. The
+// models and rollups are built aside and published last, so readers keep
+// reading the current marts and rollups, unblocked, until the commit.
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { runModels } from '../../models/runner/index.ts';
-import { refreshModelRollups, type RollupBuild } from '../../cube/rollups/index.ts';
+import { buildModelRollups, type PendingRollups, type RollupBuild } from '../../cube/rollups/index.ts';
+import { LOAD_LOCK } from '../../warehouse/locks.ts';
+import type { FileChanges } from './changes.ts';
+import { buildModels, type ModelsBuilt, type ModelTiming } from './models.ts';
+import { decideRefresh, type ModelRefresh } from './refresh.ts';
 import { copyLines, csvLine } from './copy-rows.ts';
 import { ensureHistorySchema } from '../history/schema.ts';
 import { loadFile, type Reject } from './load-file.ts';
@@ -20,12 +26,9 @@ import { syncImportedRectification, type RectificationConflict } from '../../rec
 
 /** The dbt project root (dbt_project.yml). */
 export const DBT_PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** Session advisory lock held by the one load in progress. */
-export const LOAD_LOCK = 7_310_002;
+export { LOAD_LOCK } from '../../warehouse/locks.ts';
 /** File i + 1 is prepared while file i is COPYed. */
 const PREPARING_THREADS = 2;
-/** Sent on commit; the server listens to refresh what it derives from the warehouse. */
-export const LOADED_CHANNEL = 'warehouse_loaded';
 
 export interface FileReport {
   path: string;
@@ -43,6 +46,18 @@ export interface FileReport {
   lines?: LineCount;
   /** Loaded again with --force although the same content was loaded before. */
   forced?: boolean;
+  /** The months whose rows the file replaced, added or removed (loaded files). */
+  changes?: FileChanges;
+}
+
+/** Seconds of each phase of a load. */
+export interface LoadPhases {
+  plan: number;
+  files: number;
+  models: number;
+  rollups: number;
+  /** Publishing the rebuilt models and rollups, the audit record and the commit. */
+  commit: number;
 }
 
 export interface LoadReport {
@@ -50,6 +65,11 @@ export interface LoadReport {
   files: FileReport[];
   modelsRun: boolean;
   modelSeconds: number;
+  /** Full or incremental, and the months rebuilt (null: the models did not run). */
+  refresh: ModelRefresh | null;
+  /** Each model's build (empty when the models did not run). */
+  models: ModelTiming[];
+  phases: LoadPhases;
   rollups: RollupBuild[];
   /** Fields of imported rectification items kept as the application changed them later (rectification/import.ts). */
   rectificationConflicts: RectificationConflict[];
@@ -61,8 +81,12 @@ export interface LoadOptions {
   projectDir?: string;
   /** Rebuild the Cube rollups in the same transaction (default true). */
   refreshRollups?: boolean;
-  /** Build the models even when no file brings new data (after the models changed). */
+  /** Build the models even when no file brings new data (after the models changed: then in full, refresh.ts). */
   rebuildModels?: boolean;
+  /** Rebuild every model from scratch, not only the months the files changed (`etl load --full-refresh`). */
+  fullRefresh?: boolean;
+  /** Called when everything is built, before it is published and committed (tests hold a load there). */
+  beforePublish?: () => Promise<void>;
   /** Load files whose content was loaded before (`etl load --force`), recorded as forced. */
   force?: boolean;
   onFileStart?: (file: PlannedFile, index: number, total: number) => void;
@@ -88,9 +112,9 @@ async function regionCodes(client: pg.ClientBase): Promise<string[]> {
 
 async function recordFile(client: pg.ClientBase, batchId: number, f: FileReport, file: PlannedFile): Promise<void> {
   await client.query(
-    `insert into etl.batch_files (batch_id, file_path, file_name, sha256, kind, format, outcome, rows_read, rows_loaded, rows_rejected, note, headers, is_correction, lines_total, blank_rows, forced)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-    [batchId, f.path, f.name, file.sha256, f.kind, f.format, f.outcome, f.rowsRead, f.rowsLoaded, f.rowsRejected, f.note, [...file.match.positions.keys()], file.isCorrection, f.lines?.lines ?? null, f.lines?.blankRows ?? null, f.forced === true],
+    `insert into etl.batch_files (batch_id, file_path, file_name, sha256, kind, format, outcome, rows_read, rows_loaded, rows_rejected, note, headers, is_correction, lines_total, blank_rows, forced, changed_months, changes_unbounded)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+    [batchId, f.path, f.name, file.sha256, f.kind, f.format, f.outcome, f.rowsRead, f.rowsLoaded, f.rowsRejected, f.note, [...file.match.positions.keys()], file.isCorrection, f.lines?.lines ?? null, f.lines?.blankRows ?? null, f.forced === true, f.changes?.months ?? null, f.changes?.unbounded ?? null],
   );
   if (f.rejects.length === 0) return;
   async function* lines() {
@@ -99,106 +123,190 @@ async function recordFile(client: pg.ClientBase, batchId: number, f: FileReport,
   await copyLines(client, 'etl.rejects', ['batch_id', 'file_name', 'kind', 'row_number', 'column_name', 'value', 'reason', 'row_data'], lines());
 }
 
-export async function runLoad(pool: pg.Pool, paths: readonly string[], options: LoadOptions): Promise<LoadReport> {
-  const log = options.log ?? (() => {});
-  await ensureHistorySchema(pool);
+/** Seconds since `started` (performance.now()). */
+const since = (started: number) => (performance.now() - started) / 1000;
+
+/** Plan: the files, their kinds and checksums; the preparing threads start meanwhile. */
+async function planPhase(paths: readonly string[], options: LoadOptions): Promise<{ planned: PlannedFile[]; preparers: PreparerPool }> {
   const preparers = new PreparerPool(PREPARING_THREADS);
-  // the threads start (load their code) while the files are planned
   if (paths.length > 0) preparers.start();
-  const planned = paths.length === 0 && options.rebuildModels ? [] : await planLoad(paths).catch(async (e: unknown) => {
+  if (paths.length === 0 && options.rebuildModels) return { planned: [], preparers };
+  try {
+    return { planned: await planLoad(paths), preparers };
+  } catch (e) {
     await preparers.close();
     throw e;
+  }
+}
+
+/**
+ * Takes the load lock (one load at a time, refused rather than queued), records
+ * the attempt outside the transaction, then begins it.
+ */
+async function beginBatch(client: pg.ClientBase, paths: readonly string[], options: LoadOptions): Promise<number> {
+  const locked = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [LOAD_LOCK]);
+  if (!locked.rows[0]!.ok) throw new LoadBusyError('另一个导入正在进行，请稍后再试');
+  // Holding the lock, any batch still 'running' belongs to a process that died.
+  await client.query(`update etl.batches set status = 'abandoned', finished_at = now(), error = '导入进程中断，事务已回滚' where status = 'running'`);
+  const created = await client.query<{ batch_id: string }>(
+    `insert into etl.batches (status, run_by, host, paths) values ('running', $1, $2, $3) returning batch_id`,
+    [options.runBy, os.hostname(), paths.map((p) => path.resolve(p))],
+  );
+  await client.query('begin');
+  return Number(created.rows[0]!.batch_id);
+}
+
+/**
+ * Files: each file prepared (read, validated, encoded) on a thread, COPYed, and
+ * replacing what it supersedes (load-file.ts), in plan order. While file i is
+ * COPYed, file i + 1 is prepared; a file after a regions file waits, as it is
+ * checked against the loaded regions. Files loaded before are skipped unless forced.
+ */
+async function filesPhase(client: pg.ClientBase, batchId: number, planned: PlannedFile[], preparers: PreparerPool, options: LoadOptions): Promise<FileReport[]> {
+  const previous: (number | null)[] = [];
+  for (const file of planned) previous.push(await alreadyLoaded(client, file.sha256));
+  const files: FileReport[] = [];
+  let codes: string[] | null = null;
+  const preparing = new Map<number, PreparedFile>();
+  const prepare = (i: number): PreparedFile => {
+    let prepared = preparing.get(i);
+    if (!prepared) {
+      const file = planned[i]!;
+      prepared = preparers.prepare(prepareJob(file, batchId, file.match.spec.table === 'regions' ? null : codes));
+      preparing.set(i, prepared);
+    }
+    return prepared;
+  };
+  const nextToLoad = (i: number) => planned.findIndex((_, j) => j > i && (previous[j] === null || options.force === true));
+  for (const [i, file] of planned.entries()) {
+    options.onFileStart?.(file, i, planned.length);
+    const spec = file.match.spec;
+    const base = { path: file.origin ?? file.path, name: file.name, kind: spec.kind, kindTitle: spec.title };
+    let report: FileReport;
+    const forced = options.force === true && previous[i] !== null;
+    if (previous[i] !== null && !forced) {
+      report = { ...base, format: '', outcome: 'skipped', note: `内容与批次 ${previous[i]} 导入的文件相同，跳过`, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rejects: [] };
+      options.onProgress?.(file, file.size);
+    } else {
+      if (spec.table !== 'regions') codes ??= await regionCodes(client);
+      const prepared = prepare(i);
+      const next = nextToLoad(i);
+      if (next >= 0 && spec.table !== 'regions' && planned[next]!.match.spec.table !== 'regions') prepare(next);
+      const result = await loadFile(client, file, prepared, (bytes) => options.onProgress?.(file, bytes));
+      preparing.delete(i);
+      if (spec.table === 'regions') codes = null;
+      const rowsRejected = new Set(result.rejects.map((r) => r.rowNumber)).size;
+      const note = [forced ? `强制重新导入（内容与批次 ${previous[i]} 导入的文件相同）` : null, result.note].filter(Boolean).join('；') || null;
+      report = { ...base, format: result.format, outcome: 'loaded', note, rowsRead: result.rowsRead, rowsLoaded: result.rowsLoaded, rowsRejected, rejects: result.rejects, lines: result.lines, forced, changes: result.changes };
+    }
+    await recordFile(client, batchId, report, file);
+    files.push(report);
+  }
+  return files;
+}
+
+interface ModelsOutcome {
+  refresh: ModelRefresh;
+  built: ModelsBuilt;
+  rectificationConflicts: RectificationConflict[];
+}
+
+/**
+ * Models: full or only the changed months (refresh.ts), built aside until
+ * published; then kind-12 files merged into the application's items.
+ */
+async function modelsPhase(client: pg.ClientBase, batchId: number, planned: PlannedFile[], files: FileReport[], options: LoadOptions): Promise<ModelsOutcome> {
+  const projectDir = options.projectDir ?? DBT_PROJECT_DIR;
+  const fingerprint = await modelFingerprint(projectDir);
+  const refresh = await decideRefresh(client, {
+    files: files.flatMap((f) => (f.changes ? [f.changes] : [])),
+    requested: options.fullRefresh === true,
+    fingerprint,
   });
+  // Freshly loaded rows have no planner statistics inside this transaction; without them
+  // some models' joins take minutes instead of seconds.
+  const loadedTables = [...new Set(planned.filter((_, i) => files[i]?.outcome === 'loaded').map((f) => `raw.${f.match.spec.table}`))];
+  if (loadedTables.length > 0) await client.query(`analyze ${loadedTables.join(', ')}`);
+  const built = await buildModels(client, projectDir, refresh);
+  const rectificationConflicts = await syncImportedRectification(client, batchId);
+  await client.query(`update etl.batches set models_hash = $2, changed_months = $3, full_refresh = $4 where batch_id = $1`, [batchId, fingerprint, refresh.months, refresh.full]);
+  return { refresh, built, rectificationConflicts };
+}
+
+/** The batch recorded as succeeded, inside the transaction: the rollups' refresh key reads it. */
+async function markSucceeded(client: pg.ClientBase, batchId: number, files: FileReport[]): Promise<void> {
+  await client.query(
+    `update etl.batches set status = 'succeeded', finished_at = clock_timestamp(), rows_read = $2, rows_loaded = $3, rows_rejected = $4 where batch_id = $1`,
+    [batchId, sum(files, 'rowsRead'), sum(files, 'rowsLoaded'), sum(files, 'rowsRejected')],
+  );
+}
+
+/**
+ * Publish and commit: the rebuilt models, then the rollups, swapped in under
+ * their names (each swap locks the old table until the commit that follows at
+ * once), the audit record, the commit.
+ */
+async function commitPhase(client: pg.ClientBase, batchId: number, files: FileReport[], models: ModelsOutcome | null, rollups: PendingRollups | null, options: LoadOptions): Promise<void> {
+  await options.beforePublish?.();
+  await models?.built.publish();
+  await rollups?.publish();
+  await appendAudit(client, { actor: cliActor(options.runBy), action: 'etl', target: `batch:${batchId}`, detail: loadAuditDetail(files, models !== null) });
+  await client.query('commit');
+}
+
+async function recordFailure(client: pg.ClientBase, batchId: number, error: Error, options: LoadOptions): Promise<void> {
+  await client.query(`update etl.batches set status = 'failed', finished_at = now(), error = $2 where batch_id = $1`, [batchId, error.message]).catch(() => {});
+  await appendAudit(client, { actor: cliActor(options.runBy), action: 'etl', target: `batch:${batchId}`, detail: { error: error.message }, outcome: 'failed' }).catch(() => {});
+}
+
+export async function runLoad(pool: pg.Pool, paths: readonly string[], options: LoadOptions): Promise<LoadReport> {
+  const log = options.log ?? (() => {});
+  const phases: LoadPhases = { plan: 0, files: 0, models: 0, rollups: 0, commit: 0 };
+  await ensureHistorySchema(pool);
+  let t = performance.now();
+  const { planned, preparers } = await planPhase(paths, options);
+  phases.plan = since(t);
   const client = await pool.connect();
   let batchId: number | null = null;
   try {
-    const locked = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [LOAD_LOCK]);
-    if (!locked.rows[0]!.ok) throw new LoadBusyError('另一个导入正在进行，请稍后再试');
-    // Holding the lock, any batch still 'running' belongs to a process that died.
-    await client.query(`update etl.batches set status = 'abandoned', finished_at = now(), error = '导入进程中断，事务已回滚' where status = 'running'`);
-    const created = await client.query<{ batch_id: string }>(
-      `insert into etl.batches (status, run_by, host, paths) values ('running', $1, $2, $3) returning batch_id`,
-      [options.runBy, os.hostname(), paths.map((p) => path.resolve(p))],
-    );
-    batchId = Number(created.rows[0]!.batch_id);
-
-    await client.query('begin');
-    const previous: (number | null)[] = [];
-    for (const file of planned) previous.push(await alreadyLoaded(client, file.sha256));
-    const files: FileReport[] = [];
-    let codes: string[] | null = null;
-    // While file i is COPYed, file i + 1 is prepared on the other thread; a file
-    // after a regions file waits, as it is checked against the loaded regions.
-    const preparing = new Map<number, PreparedFile>();
-    const prepare = (i: number): PreparedFile => {
-      let prepared = preparing.get(i);
-      if (!prepared) {
-        const file = planned[i]!;
-        prepared = preparers.prepare(prepareJob(file, batchId!, file.match.spec.table === 'regions' ? null : codes));
-        preparing.set(i, prepared);
-      }
-      return prepared;
-    };
-    const nextToLoad = (i: number) => planned.findIndex((_, j) => j > i && (previous[j] === null || options.force === true));
-    for (const [i, file] of planned.entries()) {
-      options.onFileStart?.(file, i, planned.length);
-      const spec = file.match.spec;
-      const base = { path: file.origin ?? file.path, name: file.name, kind: spec.kind, kindTitle: spec.title };
-      let report: FileReport;
-      const forced = options.force === true && previous[i] !== null;
-      if (previous[i] !== null && !forced) {
-        report = { ...base, format: '', outcome: 'skipped', note: `内容与批次 ${previous[i]} 导入的文件相同，跳过`, rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rejects: [] };
-        options.onProgress?.(file, file.size);
-      } else {
-        if (spec.table !== 'regions') codes ??= await regionCodes(client);
-        const prepared = prepare(i);
-        const next = nextToLoad(i);
-        if (next >= 0 && spec.table !== 'regions' && planned[next]!.match.spec.table !== 'regions') prepare(next);
-        const result = await loadFile(client, file, prepared, (bytes) => options.onProgress?.(file, bytes));
-        preparing.delete(i);
-        if (spec.table === 'regions') codes = null;
-        const rowsRejected = new Set(result.rejects.map((r) => r.rowNumber)).size;
-        const note = [forced ? `强制重新导入（内容与批次 ${previous[i]} 导入的文件相同）` : null, result.note].filter(Boolean).join('；') || null;
-        report = { ...base, format: result.format, outcome: 'loaded', note, rowsRead: result.rowsRead, rowsLoaded: result.rowsLoaded, rowsRejected, rejects: result.rejects, lines: result.lines, forced };
-      }
-      await recordFile(client, batchId, report, file);
-      files.push(report);
-    }
+    t = performance.now();
+    batchId = await beginBatch(client, paths, options);
+    const files = await filesPhase(client, batchId, planned, preparers, options);
+    phases.files = since(t);
 
     const changed = options.rebuildModels === true || files.some((f) => f.outcome === 'loaded');
-    let modelSeconds = 0;
-    let rectificationConflicts: RectificationConflict[] = [];
+    let models: ModelsOutcome | null = null;
     if (changed) {
       log('运行数据模型与数据测试…');
-      const started = Date.now();
-      // Freshly loaded rows have no planner statistics inside this transaction; without them
-      // some models' joins take minutes instead of seconds.
-      const loadedTables = [...new Set(planned.filter((_, i) => files[i]?.outcome === 'loaded').map((f) => `raw.${f.match.spec.table}`))];
-      if (loadedTables.length > 0) await client.query(`analyze ${loadedTables.join(', ')}`);
-      await runModels(client, { projectDir: options.projectDir ?? DBT_PROJECT_DIR });
-      modelSeconds = (Date.now() - started) / 1000;
-      rectificationConflicts = await syncImportedRectification(client, batchId);
-      if (!options.projectDir) await client.query(`update etl.batches set models_hash = $2 where batch_id = $1`, [batchId, await modelFingerprint()]);
-      await client.query(`notify ${LOADED_CHANNEL}, '${batchId}'`);
+      t = performance.now();
+      models = await modelsPhase(client, batchId, planned, files, options);
+      phases.models = since(t);
     }
-    await client.query(
-      `update etl.batches set status = 'succeeded', finished_at = clock_timestamp(), rows_read = $2, rows_loaded = $3, rows_rejected = $4 where batch_id = $1`,
-      [batchId, sum(files, 'rowsRead'), sum(files, 'rowsLoaded'), sum(files, 'rowsRejected')],
-    );
-    let rollups: RollupBuild[] = [];
+    await markSucceeded(client, batchId, files);
+    let rollups: PendingRollups | null = null;
     if (changed && options.refreshRollups !== false) {
       log('刷新汇总表（rollups）…');
-      rollups = await refreshModelRollups(client, { inTransaction: true });
+      t = performance.now();
+      rollups = await buildModelRollups(client, { readFrom: models?.built.unpublished });
+      phases.rollups = since(t);
     }
-    await appendAudit(client, { actor: cliActor(options.runBy), action: 'etl', target: `batch:${batchId}`, detail: loadAuditDetail(files, changed) });
-    await client.query('commit');
-    return { batchId, files, modelsRun: changed, modelSeconds, rollups, rectificationConflicts };
+    t = performance.now();
+    await commitPhase(client, batchId, files, models, rollups, options);
+    phases.commit = since(t);
+    return {
+      batchId,
+      files,
+      modelsRun: changed,
+      modelSeconds: phases.models,
+      refresh: models?.refresh ?? null,
+      models: models?.built.models ?? [],
+      phases,
+      rollups: rollups?.builds ?? [],
+      rectificationConflicts: models?.rectificationConflicts ?? [],
+    };
   } catch (e) {
     await client.query('rollback').catch(() => {});
-    if (batchId !== null) {
-      await client.query(`update etl.batches set status = 'failed', finished_at = now(), error = $2 where batch_id = $1`, [batchId, (e as Error).message]).catch(() => {});
-      await appendAudit(client, { actor: cliActor(options.runBy), action: 'etl', target: `batch:${batchId}`, detail: { error: (e as Error).message }, outcome: 'failed' }).catch(() => {});
-    }
+    if (batchId !== null) await recordFailure(client, batchId, e as Error, options);
     throw e;
   } finally {
     await preparers.close();

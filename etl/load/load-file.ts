@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import type { KindSpec } from '../formats/kinds.ts';
 import { applyCorrection } from '../rejects/apply-correction.ts';
+import { ChangeRecorder, type FileChanges } from './changes.ts';
 import { stageRowData } from '../rejects/row-data.ts';
 import { copyChunks } from './copy-rows.ts';
 import { newPartitionUse, partitionNote, replacePartitions, type PartitionUse } from './partitions.ts';
@@ -25,6 +26,8 @@ export interface FileLoadResult {
   lines: LineCount;
   /** A remark for the summary and the history (values put in the default partition). */
   note: string | null;
+  /** The months whose rows the file replaced, added or removed. */
+  changes: FileChanges;
 }
 
 const STAGE = 'pg_temp.load_stage';
@@ -66,10 +69,9 @@ async function fileLevelRejects(client: pg.ClientBase, spec: KindSpec): Promise<
 }
 
 /** Keyed kinds: staged rows replace the loaded rows with the same key. */
-async function replaceIntoRaw(client: pg.ClientBase, spec: KindSpec): Promise<void> {
-  if (spec.replace.by !== 'key') throw new Error(`${spec.table} is replaced by partition, not by key`);
+async function replaceIntoRaw(client: pg.ClientBase, spec: KindSpec, key: readonly string[]): Promise<void> {
   const table = `raw.${spec.table}`;
-  const match = spec.replace.columns.map((c) => `r.${c} = s.${c}`).join(' and ');
+  const match = key.map((c) => `r.${c} = s.${c}`).join(' and ');
   await client.query(`delete from ${table} r using ${STAGE} s where ${match}`);
   await client.query(`insert into ${table} select * from ${STAGE}`);
 }
@@ -78,9 +80,11 @@ type Done = Extract<PreparedEvent, { type: 'done' }>;
 
 /**
  * Runs the file's events against the database: each `segment` replaces its
- * partitions, each run of `data` is one COPY into `target`.
+ * partitions (their rows' months recorded before they go, and again once the
+ * new rows are in), each run of `data` is one COPY into `target`.
  */
-async function applyEvents(client: pg.ClientBase, spec: KindSpec, target: string, prepared: PreparedFile, onProgress: (bytes: number) => void, partitions: PartitionUse): Promise<Done> {
+async function applyEvents(client: pg.ClientBase, spec: KindSpec, target: string, prepared: PreparedFile, onProgress: (bytes: number) => void, partitions: PartitionUse, changes: ChangeRecorder): Promise<Done> {
+  const replaced: string[] = [];
   const events = prepared[Symbol.asyncIterator]();
   let next = await events.next();
   async function* dataRun() {
@@ -92,8 +96,13 @@ async function applyEvents(client: pg.ClientBase, spec: KindSpec, target: string
   }
   while (!next.done) {
     const event = next.value;
-    if (event.type === 'done') return event;
+    if (event.type === 'done') {
+      await changes.partitions(client, replaced);
+      return event;
+    }
     if (event.type === 'segment') {
+      await changes.partitions(client, event.partitions);
+      replaced.push(...event.partitions);
       await replacePartitions(client, spec, event.partitions, partitions);
       next = await events.next();
     } else {
@@ -108,21 +117,24 @@ export async function loadFile(client: pg.ClientBase, file: PlannedFile, prepare
   let done: Done;
   let fileRejects: Reject[] = [];
   const partitions = newPartitionUse();
+  const changes = new ChangeRecorder(spec);
   // The file name is the same on every row: the COPY lines leave it out and it
   // is the column's default while the file is COPYed (dropped again after; the
   // transaction undoes it too).
   const sourceFile = `alter column source_file set default ${client.escapeLiteral(file.name)}`;
   if (copiesIntoPartitions(file.match, file.isCorrection)) {
     await client.query(`alter table raw.${spec.table} ${sourceFile}`);
-    done = await applyEvents(client, spec, `raw.${spec.table}`, prepared, onProgress, partitions);
+    done = await applyEvents(client, spec, `raw.${spec.table}`, prepared, onProgress, partitions, changes);
     await client.query(`alter table raw.${spec.table} alter column source_file drop default`);
   } else {
     // Kinds with file-wide checks or keyed replacement (and corrections): COPY
     // into a temporary table, check, then replace what the export supersedes.
     await client.query(`drop table if exists ${STAGE}; create temp table load_stage (like raw.${spec.table}); alter table ${STAGE} ${sourceFile}`);
-    done = await applyEvents(client, spec, STAGE, prepared, onProgress, partitions);
+    done = await applyEvents(client, spec, STAGE, prepared, onProgress, partitions, changes);
     fileRejects = await fileLevelRejects(client, spec);
-    await (file.isCorrection ? applyCorrection(client, spec, STAGE) : replaceIntoRaw(client, spec));
+    if (spec.replace.by !== 'key') throw new Error(`${spec.table} is replaced by partition, not through a staging table`);
+    await changes.staged(client, STAGE, spec.replace.columns);
+    await (file.isCorrection ? applyCorrection(client, spec, STAGE) : replaceIntoRaw(client, spec, spec.replace.columns));
     await client.query(`drop table ${STAGE}`);
   }
   onProgress(file.size);
@@ -130,7 +142,7 @@ export async function loadFile(client: pg.ClientBase, file: PlannedFile, prepare
   const rowsLoaded = done.rowsWritten - new Set(fileRejects.map((r) => r.rowNumber)).size;
   const rowsRejected = new Set(rejects.map((r) => r.rowNumber)).size;
   if (rowsLoaded + rowsRejected !== done.rowsRead) throw new Error(`${file.name}：行数核对不一致：读取 ${done.rowsRead} 行，导入 ${rowsLoaded} 行，拒收 ${rowsRejected} 行`);
-  return { rowsRead: done.rowsRead, rowsLoaded, rejects, format: done.format, lines: done.lines, note: partitionNote(spec, partitions) };
+  return { rowsRead: done.rowsRead, rowsLoaded, rejects, format: done.format, lines: done.lines, note: partitionNote(spec, partitions), changes: changes.result() };
 }
 
 const columnsOf = (spec: KindSpec) => [...spec.columns.map((c) => c.column), ...COPY_LINEAGE];

@@ -1,0 +1,56 @@
+// The models phase of a load: the dbt-style runner told what the load changed
+// (refresh.ts), building what it rebuilds aside and publishing it only when the
+// load calls `publish()`, just before its commit, so readers keep the current
+// marts until then.
+import type pg from 'pg';
+import { runModels, type RunOptions } from '../../models/runner/index.ts';
+import { shadowRelation } from '../../models/runner/materialize.ts';
+import { Relation } from '../../models/runner/relation.ts';
+import type { ModelRefresh } from './refresh.ts';
+
+export interface ModelTiming {
+  name: string;
+  seconds: number;
+  /** How the runner built it (e.g. full, incremental, view). */
+  mode: string;
+}
+
+export interface ModelsBuilt {
+  models: ModelTiming[];
+  /**
+   * Where a rebuilt model's rows are until `publish()`: `schema.table` → its
+   * shadow relation (models rebuilt in place are not listed: they are read where they are).
+   */
+  unpublished: ReadonlyMap<string, string>;
+  /** Makes the rebuilt models visible (inside the load's transaction). */
+  publish(): Promise<void>;
+}
+
+export async function buildModels(client: pg.ClientBase, projectDir: string, refresh: ModelRefresh): Promise<ModelsBuilt> {
+  const options: RunOptions = {
+    projectDir,
+    vars: { changed_months: refresh.months },
+    fullRefresh: refresh.full !== null,
+    deferPublish: true,
+  };
+  const result = await runModels(client, options);
+  const unpublished = new Map<string, string>();
+  for (const m of result.models) {
+    if (m.mode !== 'view' && m.mode !== 'table') continue;
+    const relation = parseRelation(m.relation);
+    unpublished.set(`${relation.schema}.${relation.identifier}`, shadowRelation(relation).toString());
+  }
+  return {
+    models: result.models.map((m) => ({ name: m.name, seconds: m.durationMs / 1000, mode: m.mode })),
+    unpublished,
+    publish: () => result.publish(),
+  };
+}
+
+/** `"schema"."identifier"` as the runner reports it. */
+function parseRelation(quoted: string): Relation {
+  const match = /^"((?:[^"]|"")+)"\."((?:[^"]|"")+)"$/.exec(quoted);
+  if (!match) throw new Error(`unexpected relation ${quoted}`);
+  const unquote = (s: string) => s.replace(/""/g, '"');
+  return new Relation(unquote(match[1]!), unquote(match[2]!));
+}
