@@ -2,7 +2,7 @@
 // read once for all pages.
 
 import { type ReactNode, createContext, useContext, useMemo } from 'react';
-import { useCubeMeta } from '@cubejs-client/react';
+import { useCubeMeta } from './data/useCube';
 import { type MetaIndex, indexMeta } from './indicators';
 
 export interface SharedMeta {
@@ -15,14 +15,8 @@ const MetaContext = createContext<SharedMeta | null>(null);
 
 export function MetaProvider({ children }: { children: ReactNode }) {
   const meta = useCubeMeta();
-  const index = useMemo(() => (meta.response ? indexMeta(meta.response.cubes) : null), [meta.response]);
-  const error = meta.error ?? null;
-  const value = useMemo<SharedMeta>(
-    () => ({ index, error, refetch: () => void meta.refetch() }),
-    // meta.refetch changes every render
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [index, error],
-  );
+  const index = useMemo(() => (meta.cubes ? indexMeta(meta.cubes) : null), [meta.cubes]);
+  const value = useMemo<SharedMeta>(() => ({ index, error: meta.error, refetch: meta.refetch }), [index, meta.error, meta.refetch]);
   return <MetaContext.Provider value={value}>{children}</MetaContext.Provider>;
 }
 

@@ -3,12 +3,11 @@
 // city trend of the headline indicators, which the leadership page draws.
 
 import { type ReactNode, createContext, useContext, useMemo, useState } from 'react';
-import type { Query } from '@cubejs-client/core';
-import { useCubeQuery } from '@cubejs-client/react';
+import { useCubeRows } from './data/useCube';
 import { QUERY_MEASURES } from './indicators';
 import { type Granularity, type Period, periodKey } from './period';
 import { buildTrendQuery } from './queries';
-import { type PeriodRow, type Row, availablePeriods, indexByPeriod } from './results';
+import { type PeriodRow, availablePeriods, indexByPeriod } from './results';
 
 export interface SharedPeriod {
   granularity: Granularity;
@@ -29,24 +28,16 @@ export interface SharedPeriod {
 
 const PeriodContext = createContext<SharedPeriod | null>(null);
 
-/** Whether a hook's result belongs to `query` (and not to the one before it). */
-export function isFor(previousQuery: unknown, query: Query | null): boolean {
-  return query != null && JSON.stringify(previousQuery) === JSON.stringify(query);
-}
-
 export function PeriodProvider({ children }: { children: ReactNode }) {
   const [granularity, setGranularityState] = useState<Granularity>('month');
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const [today] = useState(() => new Date());
 
   const trendQuery = useMemo(() => buildTrendQuery(granularity, today), [granularity, today]);
-  const trend = useCubeQuery(trendQuery);
-  const current = isFor(trend.previousQuery, trendQuery);
-  const rows = current && trend.resultSet ? (trend.resultSet.rawData() as Row[]) : null;
+  const { rows, error, refetch } = useCubeRows(trendQuery);
   const byPeriod = useMemo(() => (rows ? indexByPeriod(rows, granularity, QUERY_MEASURES) : null), [rows, granularity]);
   const periods = useMemo(() => (byPeriod ? availablePeriods(byPeriod) : []), [byPeriod]);
   const selected = useMemo(() => periods.find((p) => periodKey(p) === selectedKey) ?? periods[0] ?? null, [periods, selectedKey]);
-  const error = current ? trend.error : null;
 
   const value = useMemo<SharedPeriod>(
     () => ({
@@ -63,11 +54,9 @@ export function PeriodProvider({ children }: { children: ReactNode }) {
       byPeriod,
       loading: !error && !rows,
       error,
-      refetch: () => void trend.refetch(),
+      refetch,
     }),
-    // trend.refetch changes every render; the rest decides what the pages see
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [granularity, periods, selected, today, byPeriod, error, rows],
+    [granularity, periods, selected, today, byPeriod, error, rows, refetch],
   );
   return <PeriodContext.Provider value={value}>{children}</PeriodContext.Provider>;
 }

@@ -11,11 +11,11 @@ export interface AppRoute extends RouteSpec {
 }
 
 export const ROUTES: readonly AppRoute[] = [
-  { key: 'leadership', path: '/', title: '领导驾驶舱', page: lazy(() => import('./pages/Leadership')) },
-  { key: 'living', path: '/living', title: '基本生活救助', page: lazy(() => import('./pages/Living')) },
-  { key: 'relief', path: '/relief', title: '临时救助', page: lazy(() => import('./pages/Relief')) },
-  { key: 'monitoring', path: '/monitoring', title: '监测预警', page: lazy(() => import('./pages/Monitoring')) },
-  { key: 'integrity', path: '/integrity', title: '数据比对', page: lazy(() => import('./pages/Integrity')) },
+  { key: 'leadership', path: '/', title: '领导驾驶舱', page: lazy(() => import('./pages/leadership/Leadership')) },
+  { key: 'living', path: '/living', title: '基本生活救助', page: lazy(() => import('./pages/catalogue/Living')) },
+  { key: 'relief', path: '/relief', title: '临时救助', page: lazy(() => import('./pages/catalogue/Relief')) },
+  { key: 'monitoring', path: '/monitoring', title: '监测预警', page: lazy(() => import('./pages/catalogue/Monitoring')) },
+  { key: 'integrity', path: '/integrity', title: '数据比对', page: lazy(() => import('./pages/integrity/Integrity')) },
   { key: 'rectification', path: '/rectification', title: '整改台账', menu: '整改', page: lazy(() => import('./pages/rectification/RectificationList')) },
   { key: 'rectification-board', path: '/rectification/board', title: '整改看板', menu: '整改', page: lazy(() => import('./pages/rectification/RectificationBoard')) },
   { key: 'proposals', path: '/rectification/proposals', title: '问题线索', menu: '整改', roles: ['admin', 'inspector', 'staff'], page: lazy(() => import('./pages/rectification/Proposals')) },

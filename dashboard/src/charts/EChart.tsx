@@ -2,13 +2,13 @@
 // `notMerge`, resized with its container, disposed on unmount.
 
 import { useEffect, useLayoutEffect, useRef } from 'react';
-import { type EChartsType, init, use } from 'echarts/core';
+import { type EChartsType, init, use as registerChartParts } from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { ChartOption } from './types';
 
-use([LineChart, BarChart, GridComponent, TooltipComponent, MarkLineComponent, CanvasRenderer]);
+registerChartParts([LineChart, BarChart, GridComponent, TooltipComponent, MarkLineComponent, CanvasRenderer]);
 
 /** What was clicked: a data item (its index) or a category axis label (its text). */
 export interface ChartClick {

@@ -19,7 +19,7 @@ import {
   parseAuditRecords,
 } from '../audit';
 import { PageShell } from '../components/PageShell';
-import { useApi } from '../useApi';
+import { useApi } from '../data/useApi';
 
 interface FilterForm {
   user?: string;

@@ -6,7 +6,7 @@ import { Link, useNavigate } from 'react-router';
 import { Alert, App, Button, Form, Input, Select, Space, Table, Tag, type TableColumnsType } from 'antd';
 import { useApiClient, useSession } from '../../auth/SessionContext';
 import { PageShell } from '../../components/PageShell';
-import { useApi } from '../../useApi';
+import { useApi } from '../../data/useApi';
 import { KIND_TITLES, STATE_COLORS, canDraft, listUrl, parseNoticeList, type NoticeSummary } from './notice-api';
 
 const COLUMNS: TableColumnsType<NoticeSummary> = [

@@ -4,7 +4,7 @@
 import { useEffect } from 'react';
 import { useParams } from 'react-router';
 import { Alert } from 'antd';
-import { useApi } from '../../useApi';
+import { useApi } from '../../data/useApi';
 import { NoticeBody } from './NoticeBody';
 import { parseNotice } from './notice-api';
 

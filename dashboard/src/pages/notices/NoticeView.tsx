@@ -5,11 +5,11 @@
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Alert, App, Button, Card, Col, Input, Modal, Row, Space, Tag, Timeline } from 'antd';
-import { useApiClient, useSession } from '../../auth/SessionContext';
+import { useSession } from '../../auth/SessionContext';
 import { PageShell } from '../../components/PageShell';
-import { useApi } from '../../useApi';
 import { NoticeBody } from './NoticeBody';
-import { KIND_TITLES, STATE_COLORS, STEP_TITLES, actionsFor, download, parseNotice, type Notice } from './notice-api';
+import { KIND_TITLES, STATE_COLORS, STEP_TITLES, actionsFor } from './notice-api';
+import { useNotice } from './useNotice';
 
 function TextList({ label, items, onChange, testId }: { label: string; items: string[]; onChange: (v: string[]) => void; testId: string }) {
   return (
@@ -29,11 +29,9 @@ function TextList({ label, items, onChange, testId }: { label: string; items: st
 export default function NoticeView() {
   const { id } = useParams();
   const session = useSession();
-  const api = useApiClient();
   const navigate = useNavigate();
   const { message } = App.useApp();
-  const result = useApi(id ? `/api/notices/${id}` : null, parseNotice);
-  const [notice, setNotice] = useState<Notice | null>(null);
+  const { notice, error, save: saveDraft, step, correct, download } = useNotice(id);
   const [busy, setBusy] = useState(false);
   const [intro, setIntro] = useState('');
   const [problems, setProblems] = useState<string[]>([]);
@@ -42,9 +40,6 @@ export default function NoticeView() {
   const [comment, setComment] = useState('');
 
   useEffect(() => {
-    if (result.data) setNotice(result.data);
-  }, [result.data]);
-  useEffect(() => {
     if (!notice) return;
     setIntro(notice.document.intro);
     const p = notice.document.sections.find((s) => s.type === 'problems');
@@ -52,15 +47,14 @@ export default function NoticeView() {
     setRequirements(p?.type === 'problems' ? p.requirements.map((x) => x.text) : []);
   }, [notice]);
 
-  if (result.error) return <PageShell period={false} footer={null}><Alert type="error" showIcon message={result.error.message} /></PageShell>;
+  if (error) return <PageShell period={false} footer={null}><Alert type="error" showIcon message={error.message} /></PageShell>;
   if (!notice) return <PageShell period={false} footer={null}><Card loading /></PageShell>;
 
   const can = actionsFor(notice, session);
-  const act = async (what: string, run: () => Promise<unknown>) => {
+  const act = async (what: string, run: () => Promise<void>) => {
     setBusy(true);
     try {
-      const updated = (await run()) as Notice;
-      setNotice(updated);
+      await run();
       message.success(`${what}成功`);
     } catch (e) {
       message.error((e as Error).message);
@@ -68,7 +62,7 @@ export default function NoticeView() {
       setBusy(false);
     }
   };
-  const save = () => act('保存', () => api.request('PATCH', `/api/notices/${notice.id}`, {
+  const save = () => act('保存', () => saveDraft(notice.id, {
     intro, problems: problems.filter((t) => t.trim()).map((text) => ({ text })), requirements: requirements.filter((t) => t.trim()).map((text) => ({ text })),
   }));
   const fileName = `${notice.number ?? `通报${notice.id}`}${notice.title}`;
@@ -84,14 +78,14 @@ export default function NoticeView() {
       </Space>
       <Space wrap style={{ marginBottom: 16 }}>
         {can.edit && <Button loading={busy} onClick={save} data-testid="notice-save">保存修改</Button>}
-        {can.edit && <Button loading={busy} onClick={() => act('刷新数据', () => api.post(`/api/notices/${notice.id}/refresh`))} data-testid="notice-refresh">按最新数据刷新</Button>}
-        {can.submit && <Button type="primary" loading={busy} onClick={() => act('提交审核', () => api.post(`/api/notices/${notice.id}/submit`))} data-testid="notice-submit">提交审核</Button>}
+        {can.edit && <Button loading={busy} onClick={() => act('刷新数据', () => step(notice.id, 'refresh'))} data-testid="notice-refresh">按最新数据刷新</Button>}
+        {can.submit && <Button type="primary" loading={busy} onClick={() => act('提交审核', () => step(notice.id, 'submit'))} data-testid="notice-submit">提交审核</Button>}
         {can.review && <Button danger loading={busy} onClick={() => setReturning(true)} data-testid="notice-return">退回修改</Button>}
-        {can.issue && <Button type="primary" loading={busy} onClick={() => act('签发', () => api.post(`/api/notices/${notice.id}/issue`))} data-testid="notice-issue">签发</Button>}
+        {can.issue && <Button type="primary" loading={busy} onClick={() => act('签发', () => step(notice.id, 'issue'))} data-testid="notice-issue">签发</Button>}
         {can.review && !can.issue && <span>拟稿人不能签发自己拟写的通报</span>}
-        {can.correct && <Button onClick={async () => { try { const c = (await api.post('/api/notices', { corrects: notice.id })) as { id: number }; navigate(`/notices/${c.id}`); } catch (e) { message.error((e as Error).message); } }}>拟写更正通报</Button>}
-        <Button onClick={() => download(session.token, `/api/notices/${notice.id}/document.docx`, `${fileName}.docx`).catch((e: Error) => message.error(e.message))} data-testid="notice-docx">下载 Word</Button>
-        <Button onClick={() => download(session.token, `/api/notices/${notice.id}/tables.xlsx`, `${fileName}表格.xlsx`).catch((e: Error) => message.error(e.message))}>下载表格</Button>
+        {can.correct && <Button onClick={async () => { try { navigate(`/notices/${await correct(notice.id)}`); } catch (e) { message.error((e as Error).message); } }}>拟写更正通报</Button>}
+        <Button onClick={() => download(`/api/notices/${notice.id}/document.docx`, `${fileName}.docx`).catch((e: Error) => message.error(e.message))} data-testid="notice-docx">下载 Word</Button>
+        <Button onClick={() => download(`/api/notices/${notice.id}/tables.xlsx`, `${fileName}表格.xlsx`).catch((e: Error) => message.error(e.message))}>下载表格</Button>
         <Link to={`/notices/${notice.id}/print`} target="_blank" data-testid="notice-print-link">打印预览</Link>
       </Space>
       <Row gutter={16}>
@@ -117,7 +111,7 @@ export default function NoticeView() {
       </Row>
       <Modal title="退回修改" open={returning} okText="退回" cancelText="取消" okButtonProps={{ disabled: !comment.trim(), danger: true }}
         onCancel={() => setReturning(false)}
-        onOk={async () => { setReturning(false); await act('退回', () => api.post(`/api/notices/${notice.id}/return`, { comment })); setComment(''); }}>
+        onOk={async () => { setReturning(false); await act('退回', () => step(notice.id, 'return', { comment })); setComment(''); }}>
         <Input.TextArea rows={4} placeholder="退回意见（必填）" value={comment} onChange={(e) => setComment(e.target.value)} data-testid="notice-return-comment" />
       </Modal>
     </PageShell>

@@ -1,6 +1,6 @@
 // The notices API as the pages use it: the typed document (notices/document.ts,
-// the one structure the API, the .docx and these pages read), URLs, who may
-// do what, and downloads with the session's token.
+// the one structure the API, the .docx and these pages read), URLs, and who
+// may do what (downloads: api/download.ts).
 
 import type { ApiClient } from '../../api/http';
 import type { Role } from '../../api/session';
@@ -71,22 +71,6 @@ export function actionsFor(notice: Pick<NoticeSummary, 'state' | 'createdBy'>, u
     issue: notice.state === '待审核' && canIssue(user.role) && notice.createdBy !== user.name,
     correct: notice.state === '已签发' && canDraft(user.role),
   };
-}
-
-/** Downloads a file of the API with the session's token (a link cannot send it). */
-export async function download(token: string, url: string, fileName: string): Promise<void> {
-  const response = await fetch(url, { headers: { Authorization: token } });
-  if (!response.ok) {
-    const body = await response.json().catch(() => ({}));
-    throw new Error((body as { error?: string }).error ?? `下载失败（${response.status}）`);
-  }
-  const blob = await response.blob();
-  const href = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = href;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
 
 export type Act = (api: ApiClient) => Promise<unknown>;

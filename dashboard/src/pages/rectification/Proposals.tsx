@@ -6,7 +6,7 @@ import { Alert, App, Button, DatePicker, Form, Input, Modal, Space, Table, Tag, 
 import type { Dayjs } from 'dayjs';
 import { useApiClient, useSession } from '../../auth/SessionContext';
 import { PageShell } from '../../components/PageShell';
-import { useApi } from '../../useApi';
+import { useApi } from '../../data/useApi';
 import { canManage, formatYuan, parseProposalPage, proposalsUrl, type Proposal } from './rectification-api';
 
 const PAGE_SIZE = 50;

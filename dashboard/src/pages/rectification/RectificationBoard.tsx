@@ -2,32 +2,17 @@
 // `rectification`: open, overdue, closed in time, average days to close and
 // the follow-up pass rate for this month, quarter or year; the monthly trend.
 
-import { useMemo, useState } from 'react';
-import { useCubeQuery } from '@cubejs-client/react';
 import { Alert, Card, Segmented, Space, Table, type TableColumnsType } from 'antd';
 import { describeError } from '../../api/errors';
-import { useSession } from '../../auth/SessionContext';
 import { EChart } from '../../charts/EChart';
 import { PageShell } from '../../components/PageShell';
-import { boardLevel, boardRows, byRegionQuery, periodRange, trendOption, trendQuery, type BoardPeriod, type BoardRow } from './rectification-api';
+import type { BoardPeriod, BoardRow } from './rectification-api';
+import { useRectificationBoard } from './useRectificationBoard';
 
 const fmt = (v: number | null, digits = 0, unit = '') => (v === null ? '—' : `${v.toLocaleString('zh-CN', { maximumFractionDigits: digits, minimumFractionDigits: digits })}${unit}`);
 
-/** Today in China, as the server counts overdue. */
-const chinaToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-
 export default function RectificationBoard() {
-  const session = useSession();
-  const [period, setPeriod] = useState<BoardPeriod>('month');
-  const today = useMemo(chinaToday, []);
-  const range = useMemo(() => periodRange(period, today), [period, today]);
-  const level = boardLevel(session.region);
-  const regionQuery = useMemo(() => byRegionQuery(session.region, range), [session.region, range]);
-  const trend = useMemo(() => trendQuery(today), [today]);
-  const regions = useCubeQuery(regionQuery);
-  const months = useCubeQuery(trend);
-  const rows = useMemo(() => (regions.resultSet ? boardRows(regions.resultSet.rawData() as Record<string, unknown>[], session.region) : []), [regions.resultSet, session.region]);
-  const option = useMemo(() => (months.resultSet ? trendOption(months.resultSet.rawData() as Record<string, unknown>[], today) : null), [months.resultSet, today]);
+  const { period, setPeriod, range, level, rows, regionsLoading, regionsError, option, trendError } = useRectificationBoard();
 
   const columns: TableColumnsType<BoardRow> = [
     { title: level.label, dataIndex: 'name' },
@@ -44,12 +29,12 @@ export default function RectificationBoard() {
     <PageShell period={false} footer="未完成、逾期取统计期最后一天（本期为今天）的状态；已整改、按期整改、整改天数与回头看按期内累计，每次回头看都计入通过率（先未通过、后通过计两次）。">
       <Space direction="vertical" size={16} style={{ width: '100%' }}>
         <Segmented<BoardPeriod> value={period} onChange={setPeriod} options={[{ value: 'month', label: '本月' }, { value: 'quarter', label: '本季度' }, { value: 'year', label: '本年' }]} data-testid="board-period" />
-        {regions.error && <Alert type="error" showIcon message={describeError(regions.error)} />}
+        {regionsError != null && <Alert type="error" showIcon message={describeError(regionsError)} />}
         <Card title={`各${level.label}整改情况（${range[0]} 至 ${range[1]}）`}>
-          <Table<BoardRow> rowKey="code" size="middle" columns={columns} dataSource={rows} loading={regions.isLoading} pagination={false} data-testid="board-table" />
+          <Table<BoardRow> rowKey="code" size="middle" columns={columns} dataSource={rows} loading={regionsLoading} pagination={false} data-testid="board-table" />
         </Card>
         <Card title="近十二个月趋势">
-          {months.error && <Alert type="error" showIcon message={describeError(months.error)} />}
+          {trendError != null && <Alert type="error" showIcon message={describeError(trendError)} />}
           {option && <EChart option={option} height={320} ariaLabel="近十二个月未完成、逾期、已整改问题数与回头看通过率" />}
         </Card>
       </Space>

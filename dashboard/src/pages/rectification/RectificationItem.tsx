@@ -2,14 +2,15 @@
 // deadline, review result, evidence), its evidence files, and the moves this
 // user may make now as buttons, each with a form (note, deadline, evidence).
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Alert, App, Button, Card, Checkbox, DatePicker, Descriptions, Empty, Form, Input, Modal, Space, Spin, Tag, Timeline, Upload } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useApiClient, useSession } from '../../auth/SessionContext';
+import { download } from '../../api/download';
+import { useSession } from '../../auth/SessionContext';
 import { PageShell } from '../../components/PageShell';
-import { useApi } from '../../useApi';
-import { STATE_COLORS, download, formatSize, formatYuan, parseItem, uploadEvidence, type Action, type Evidence, type ItemDetail } from './rectification-api';
+import { STATE_COLORS, formatSize, formatYuan, type Action, type Evidence } from './rectification-api';
+import { useRectificationItem } from './useRectificationItem';
 
 const ORIGIN_TITLES = { application: '应用内创建', import: '整改问题清单导入', proposal: '数据比对线索立项' } as const;
 
@@ -34,27 +35,19 @@ interface MoveValues { note?: string; deadline?: Dayjs; evidence?: number[] }
 export default function RectificationItem() {
   const { id } = useParams();
   const session = useSession();
-  const api = useApiClient();
   const { message } = App.useApp();
-  const result = useApi(`/api/rectification/${encodeURIComponent(id ?? '')}`, parseItem);
+  const { item, error, upload: uploadFile, move: moveItem } = useRectificationItem(id);
   const [action, setAction] = useState<Action | null>(null);
   const [saving, setSaving] = useState(false);
   const [uploading, setUploading] = useState(false);
   const [form] = Form.useForm<MoveValues>();
-  // keep showing the item (and an open form) while it is fetched again after a change
-  const [shown, setShown] = useState<ItemDetail | null>(null);
-  useEffect(() => {
-    if (result.data) setShown(result.data);
-  }, [result.data]);
-  const item: ItemDetail | null = result.data ?? (shown?.id === Number(id) ? shown : null);
 
   const upload = async (file: File) => {
     if (!item) return;
     setUploading(true);
     try {
-      const e = await uploadEvidence(session.token, item.id, file);
+      const e = await uploadFile(item.id, file);
       message.success(`已上传 ${e.file_name}`);
-      result.refetch();
       form.setFieldValue('evidence', [...(form.getFieldValue('evidence') ?? []), e.id]);
     } catch (e) {
       message.error((e as Error).message);
@@ -73,15 +66,9 @@ export default function RectificationItem() {
     if (!item || !action) return;
     setSaving(true);
     try {
-      await api.post(`/api/rectification/${item.id}/transition`, {
-        to: action.to,
-        ...(values.note ? { note: values.note } : {}),
-        ...(values.deadline ? { deadline: values.deadline.format('YYYY-MM-DD') } : {}),
-        ...(values.evidence?.length ? { evidence: values.evidence } : {}),
-      });
+      await moveItem(item.id, action, { note: values.note, deadline: values.deadline?.format('YYYY-MM-DD'), evidence: values.evidence });
       message.success(`${action.title}：已改为「${action.to}」`);
       setAction(null);
-      result.refetch();
     } catch (e) {
       message.error((e as Error).message);
     } finally {
@@ -89,7 +76,7 @@ export default function RectificationItem() {
     }
   };
 
-  if (result.error) return <PageShell period={false} footer={null}><Alert type="error" showIcon message={result.error.message} action={<Link to="/rectification">返回整改台账</Link>} /></PageShell>;
+  if (error) return <PageShell period={false} footer={null}><Alert type="error" showIcon message={error.message} action={<Link to="/rectification">返回整改台账</Link>} /></PageShell>;
   if (!item) return <PageShell period={false} footer={null}><Spin /></PageShell>;
 
   const canUpload = session.role !== 'leader' && item.state !== '已销号';

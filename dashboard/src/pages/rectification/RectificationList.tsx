@@ -5,15 +5,13 @@ import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Alert, App, Button, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, type TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useApiClient, useSession } from '../../auth/SessionContext';
+import { useSession } from '../../auth/SessionContext';
 import { PageShell } from '../../components/PageShell';
-import { useApi } from '../../useApi';
 import {
-  CATEGORIES, SOURCES, STATES, STATE_COLORS, canManage, download, exportUrl, formatYuan, listUrl, parseItemPage, parseRegions,
+  CATEGORIES, SOURCES, STATES, STATE_COLORS, canManage, formatYuan,
   type Item, type ListFilters, type State,
 } from './rectification-api';
-
-const PAGE_SIZE = 20;
+import { PAGE_SIZE, useRectificationList } from './useRectificationList';
 
 const COLUMNS: TableColumnsType<Item> = [
   { title: '问题编号', dataIndex: 'number', width: 140, render: (n: string, item) => <Link to={`/rectification/${item.id}`} data-testid={`item-link-${item.number}`}>{n}</Link> },
@@ -37,17 +35,13 @@ interface CreateValues {
 
 export default function RectificationList() {
   const session = useSession();
-  const api = useApiClient();
   const navigate = useNavigate();
   const { message } = App.useApp();
-  const [filters, setFilters] = useState<ListFilters>({});
-  const [page, setPage] = useState(1);
   const [creating, setCreating] = useState(false);
   const [saving, setSaving] = useState(false);
   const [exporting, setExporting] = useState(false);
   const [form] = Form.useForm<CreateValues>();
-  const result = useApi(listUrl(filters, page, PAGE_SIZE), parseItemPage);
-  const regions = useApi('/api/rectification/regions', parseRegions);
+  const { list: result, regions, page, setPage, setFilters, create: createItem, exportXlsx: exportFile } = useRectificationList();
   const manager = canManage(session.role, session.region);
 
   const create = async (values: CreateValues) => {
@@ -56,11 +50,11 @@ export default function RectificationList() {
       const deadline = values.deadline
         ? { deadline: values.deadline.format('YYYY-MM-DD') }
         : { deadline_days: values.deadline_days, deadline_in_working_days: values.deadline_in_working_days ?? false };
-      const item = (await api.post('/api/rectification', {
+      const item = await createItem({
         region_code: values.region_code.trim(), category: values.category, source: values.source, description: values.description,
         responsible_unit: values.responsible_unit, ...deadline,
         ...(values.amount != null ? { amount: values.amount } : {}), ...(values.person_count != null ? { person_count: values.person_count } : {}),
-      })) as Item;
+      });
       message.success(`已创建整改问题 ${item.number}`);
       setCreating(false);
       form.resetFields();
@@ -75,7 +69,7 @@ export default function RectificationList() {
   const exportXlsx = async () => {
     setExporting(true);
     try {
-      await download(session.token, exportUrl(filters), `整改台账.xlsx`);
+      await exportFile();
     } catch (e) {
       message.error((e as Error).message);
     } finally {
@@ -83,10 +77,7 @@ export default function RectificationList() {
     }
   };
 
-  const applyFilters = (v: ListFilters) => {
-    setFilters(Object.fromEntries(Object.entries(v).filter(([, x]) => x)) as ListFilters);
-    setPage(1);
-  };
+  const applyFilters = (v: ListFilters) => setFilters(v);
 
   return (
     <PageShell period={false} footer="逾期：未报告整改完成（待整改、整改中）且今天已过整改期限；按工作日计算的期限依据国务院公布的节假日安排。">
@@ -94,7 +85,7 @@ export default function RectificationList() {
         <Form.Item name="q"><Input placeholder="编号、描述、责任单位" allowClear style={{ width: 200 }} /></Form.Item>
         <Form.Item name="region">
           <Select placeholder="区划" allowClear style={{ width: 150 }} showSearch optionFilterProp="label"
-            options={(regions.data ?? []).map((r) => ({ value: r.code, label: r.level === 'township' ? `　${r.name}` : r.name }))} />
+            options={regions.map((r) => ({ value: r.code, label: r.level === 'township' ? `　${r.name}` : r.name }))} />
         </Form.Item>
         <Form.Item name="state"><Select placeholder="状态" allowClear style={{ width: 110 }} options={STATES.map((s) => ({ value: s, label: s }))} data-testid="filter-state" /></Form.Item>
         <Form.Item name="category"><Select placeholder="问题类别" allowClear style={{ width: 150 }} options={CATEGORIES.map((s) => ({ value: s, label: s }))} /></Form.Item>

@@ -1,7 +1,7 @@
 // The rectification API as the pages use it: types of its JSON, parsers that
-// say in Chinese what is wrong with an answer, URLs, who may do what, uploads
-// and downloads with the session's token, and the board's Cube queries and
-// chart option. Pure functions where possible (unit-tested).
+// say in Chinese what is wrong with an answer, URLs, who may do what, evidence
+// uploads with the session's token, and the board's Cube queries and chart
+// option (downloads: api/download.ts). Pure functions where possible (unit-tested).
 
 import type { Query } from '@cubejs-client/core';
 import type { Role } from '../../api/session';
@@ -145,21 +145,6 @@ export async function uploadEvidence(token: string, itemId: number, file: File):
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error((body as { error?: string }).error ?? `上传失败（${response.status}）`);
   return body as Evidence;
-}
-
-/** Downloads a file of the API with the session's token. */
-export async function download(token: string, url: string, fileName: string): Promise<void> {
-  const response = await fetch(url, { headers: { Authorization: token } });
-  if (!response.ok) {
-    const body = await response.json().catch(() => ({}));
-    throw new Error((body as { error?: string }).error ?? `下载失败（${response.status}）`);
-  }
-  const href = URL.createObjectURL(await response.blob());
-  const a = document.createElement('a');
-  a.href = href;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
 
 // ---------------------------------------------------------------- 整改看板 (Cube view `rectification`)

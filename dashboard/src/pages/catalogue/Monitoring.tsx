@@ -2,8 +2,9 @@
 // verifications, and the timeliness of applications (views warnings,
 // verifications, applications).
 
-import { MONITORING_BREAKDOWNS, MONITORING_CARDS, MONITORING_RANKINGS, MONITORING_TRENDS, MONITORING_VIEWS } from '../catalogue';
-import { type CataloguePageConfig, CataloguePage } from './CataloguePage';
+import { MONITORING_BREAKDOWNS, MONITORING_CARDS, MONITORING_RANKINGS, MONITORING_TRENDS, MONITORING_VIEWS } from '../../catalogue';
+import { CataloguePage } from './CataloguePage';
+import type { CataloguePageConfig } from './config';
 
 const CONFIG: CataloguePageConfig = {
   testId: 'monitoring',

@@ -1,8 +1,9 @@
 // 基本生活救助: dibao and tekun recipients, low-income persons by category,
 // benefits paid and standards (views basic_living, low_income, benefits, standards).
 
-import { LIVING_BREAKDOWNS, LIVING_CARDS, LIVING_RANKINGS, LIVING_TRENDS, LIVING_VIEWS } from '../catalogue';
-import { type CataloguePageConfig, CataloguePage } from './CataloguePage';
+import { LIVING_BREAKDOWNS, LIVING_CARDS, LIVING_RANKINGS, LIVING_TRENDS, LIVING_VIEWS } from '../../catalogue';
+import { CataloguePage } from './CataloguePage';
+import type { CataloguePageConfig } from './config';
 
 const CONFIG: CataloguePageConfig = {
   testId: 'living',

@@ -1,12 +1,12 @@
-// The one hook over the JSON API (the Cube hooks serve Cube queries): loads
+// The one hook over the app's JSON API (data/useCube.ts reads Cube): loads
 // `url` (null skips), parses the answer, and keeps the result with the URL it
 // belongs to, so a page never shows the previous URL's data as the new one's.
 // refetch() (after a change) keeps showing the data it replaces until the new
 // answer arrives, with `loading` true.
 
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { ApiError } from './api/http';
-import { useApiClient } from './auth/SessionContext';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { ApiError } from '../api/http';
+import { useApiClient } from '../auth/SessionContext';
 
 export interface ApiResult<T> {
   data: T | null;
@@ -45,10 +45,11 @@ export function useApi<T>(url: string | null, parse: (body: unknown) => T | stri
 
   const current = url != null && state?.url === url ? state : null;
   const fresh = current?.attempt === attempt;
+  const refetch = useCallback(() => setAttempt((n) => n + 1), []);
   return {
     data: current?.data ?? null,
     error: fresh ? current.error : null,
     loading: url != null && !fresh,
-    refetch: () => setAttempt((n) => n + 1),
+    refetch,
   };
 }

@@ -1,8 +1,9 @@
 // 临时救助: amount, 人次 and per capita for the period, by relief type, hardship
 // cause and approval route, trends and counties ranked (view temp_relief).
 
-import { RELIEF_BREAKDOWNS, RELIEF_CARDS, RELIEF_RANKINGS, RELIEF_TRENDS, RELIEF_VIEWS } from '../catalogue';
-import { type CataloguePageConfig, CataloguePage } from './CataloguePage';
+import { RELIEF_BREAKDOWNS, RELIEF_CARDS, RELIEF_RANKINGS, RELIEF_TRENDS, RELIEF_VIEWS } from '../../catalogue';
+import { CataloguePage } from './CataloguePage';
+import type { CataloguePageConfig } from './config';
 
 const CONFIG: CataloguePageConfig = {
   testId: 'relief',
