@@ -4,10 +4,10 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { Alert, App, Button, Form, Input, Select, Space, Table, Tag, type TableColumnsType } from 'antd';
-import { useApiClient, useSession } from '../../auth/SessionContext';
+import { useSession } from '../../auth/SessionContext';
 import { PageShell } from '../../components/PageShell';
-import { useApi } from '../../data/useApi';
-import { KIND_TITLES, STATE_COLORS, canDraft, listUrl, parseNoticeList, type NoticeSummary } from './notice-api';
+import { KIND_TITLES, STATE_COLORS, canDraft, type NoticeSummary } from './notice-api';
+import { type NoticeFilters, useNoticeList } from './useNoticeList';
 
 const COLUMNS: TableColumnsType<NoticeSummary> = [
   { title: '文号', dataIndex: 'number', width: 190, render: (n: string | null) => n ?? '—' },
@@ -20,22 +20,17 @@ const COLUMNS: TableColumnsType<NoticeSummary> = [
   { title: '签发', dataIndex: 'issuedAt', width: 120, render: (v: string | null, n) => (v ? `${n.issuedBy}（${v.slice(0, 10)}）` : '—') },
 ];
 
-interface Filters { period?: string; kind?: string; state?: string; q?: string }
-
 export default function NoticeList() {
   const session = useSession();
-  const api = useApiClient();
   const navigate = useNavigate();
   const { message } = App.useApp();
-  const [filters, setFilters] = useState<Filters>({});
   const [creating, setCreating] = useState(false);
-  const result = useApi(listUrl(filters), parseNoticeList);
+  const { result, setFilters, create: createNotice } = useNoticeList();
 
   const create = async (values: { period: string; kind?: string }) => {
     setCreating(true);
     try {
-      const notice = (await api.post('/api/notices', { period: values.period.trim(), ...(values.kind ? { kind: values.kind } : {}) })) as { id: number };
-      navigate(`/notices/${notice.id}`);
+      navigate(`/notices/${await createNotice(values.period.trim(), values.kind)}`);
     } catch (e) {
       message.error((e as Error).message);
     } finally {
@@ -53,7 +48,7 @@ export default function NoticeList() {
           <Form.Item><Button type="primary" htmlType="submit" loading={creating} data-testid="notice-draft">拟写通报</Button></Form.Item>
         </Form>
       )}
-      <Form layout="inline" onFinish={(v: Filters) => setFilters(Object.fromEntries(Object.entries(v).filter(([, x]) => x)))} style={{ marginBottom: 16 }}>
+      <Form layout="inline" onFinish={(v: NoticeFilters) => setFilters(Object.fromEntries(Object.entries(v).filter(([, x]) => x)))} style={{ marginBottom: 16 }}>
         <Form.Item name="q"><Input placeholder="标题、文号、内容" allowClear style={{ width: 200 }} /></Form.Item>
         <Form.Item name="period"><Input placeholder="统计期" allowClear style={{ width: 120 }} /></Form.Item>
         <Form.Item name="kind"><Select placeholder="种类" allowClear style={{ width: 120 }} options={[{ value: 'monthly', label: '月度通报' }, { value: 'quarterly', label: '季度通报' }]} /></Form.Item>

@@ -4,12 +4,11 @@
 import { useState } from 'react';
 import { Alert, App, Button, DatePicker, Form, Input, Modal, Space, Table, Tag, type TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useApiClient, useSession } from '../../auth/SessionContext';
+import { useSession } from '../../auth/SessionContext';
 import { PageShell } from '../../components/PageShell';
-import { useApi } from '../../data/useApi';
-import { canManage, formatYuan, parseProposalPage, proposalsUrl, type Proposal } from './rectification-api';
+import { canManage, formatYuan, type Proposal } from './rectification-api';
+import { PAGE_SIZE, useProposals } from './useProposals';
 
-const PAGE_SIZE = 50;
 
 const COLUMNS: TableColumnsType<Proposal> = [
   { title: '比对项目', dataIndex: 'check_title', width: 190, render: (t: string | null, p) => <>{t ?? p.check_code}{p.dismissed_before && <Tag color="orange" style={{ marginLeft: 6 }}>事实已变化</Tag>}</> },
@@ -25,14 +24,12 @@ type Dialog = { kind: 'accept' | 'dismiss'; ids: string[] } | null;
 
 export default function Proposals() {
   const session = useSession();
-  const api = useApiClient();
   const { message } = App.useApp();
-  const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<string[]>([]);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm<{ deadline?: Dayjs; reason?: string; responsible_unit?: string }>();
-  const result = useApi(proposalsUrl(page, PAGE_SIZE), parseProposalPage);
+  const { result, page, setPage, accept, dismiss } = useProposals();
   const manager = canManage(session.role, session.region);
 
   const submit = async (values: { deadline?: Dayjs; reason?: string; responsible_unit?: string }) => {
@@ -40,17 +37,14 @@ export default function Proposals() {
     setSaving(true);
     try {
       if (dialog.kind === 'accept') {
-        const r = (await api.post('/api/rectification/proposals/accept', {
-          finding_ids: dialog.ids, deadline: values.deadline!.format('YYYY-MM-DD'), ...(values.responsible_unit ? { responsible_unit: values.responsible_unit } : {}),
-        })) as { items: unknown[] };
-        message.success(`已立项 ${r.items.length} 个整改问题`);
+        const created = await accept(dialog.ids, values.deadline!.format('YYYY-MM-DD'), values.responsible_unit);
+        message.success(`已立项 ${created} 个整改问题`);
       } else {
-        await api.post('/api/rectification/proposals/dismiss', { finding_ids: dialog.ids, reason: values.reason });
+        await dismiss(dialog.ids, values.reason);
         message.success(`已排除 ${dialog.ids.length} 条线索`);
       }
       setDialog(null);
       setSelected([]);
-      result.refetch();
     } catch (e) {
       message.error((e as Error).message);
     } finally {
