@@ -159,6 +159,7 @@ export class SemanticLayer {
    * with the file it is defined in, its joins and rollups (views have none).
    */
   metaExtended(): { cubes: DatasetMeta[] } {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Cube's evaluator has no types for a cube's definition
     const evaluator = this.model.cubeEvaluator as unknown as { cubeFromPath(path: string): Record<string, any> };
     const memberSql = (name: string, kind: 'measures' | 'dimensions' | 'segments', alias?: string) => {
       const [cube, member] = (alias ?? name).split('.') as [string, string];

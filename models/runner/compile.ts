@@ -82,6 +82,7 @@ class CompileIssue extends Error {
     readonly needle?: RegExp,
   ) {
     super(message);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the issue being raised is kept for the caller's report
     lastIssue = this;
   }
 }
