@@ -80,6 +80,19 @@ describe('measure kinds declared once', () => {
     expect(kindMismatches(martKinds(), model)).toEqual([]);
   });
 
+  it('each period mart runs period_rollup_consistent with its declared kinds', () => {
+    for (const { doc } of readYaml('models/marts')) {
+      for (const model of doc?.models ?? []) {
+        if (!/^fct_.*_period$/.test(model.name)) continue;
+        const test = (model.tests ?? []).find((t: any) => t?.period_rollup_consistent)?.period_rollup_consistent;
+        const declared = (kind: string) => (model.columns ?? []).filter((c: any) => c.meta?.measure_kind === kind).map((c: any) => c.name).sort();
+        expect(test, model.name).toBeDefined();
+        expect([...(test.snapshot ?? [])].sort(), model.name).toEqual(declared('snapshot'));
+        expect([...(test.flow ?? [])].sort(), model.name).toEqual(declared('flow'));
+      }
+    }
+  });
+
   it('a planted disagreement is found', () => {
     const kinds = martKinds();
     kinds.get('marts.fct_benefit_period')!.set('roster_persons', 'flow'); // a snapshot declared as a flow

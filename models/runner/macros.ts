@@ -41,6 +41,22 @@ export async function readMacroFiles(projectDir: string, paths: string[]): Promi
 }
 
 /**
+ * The generic tests of the test-paths' `generic/` folders (and any `{% test %}` block there), as
+ * dbt compiles them: `{% test name(model, ...) %}` is the macro `test_name`.
+ */
+export async function readGenericTests(projectDir: string, testPaths: string[]): Promise<MacroFile[]> {
+  const files = await readMacroFiles(projectDir, testPaths);
+  return files
+    .filter((f) => /\{%-?\s*test\s/.test(f.source))
+    .map((f) => ({
+      file: f.file,
+      source: f.source
+        .replace(/\{%(-?)\s*test\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g, '{%$1 macro test_$2(')
+        .replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}'),
+    }));
+}
+
+/**
  * Returns a function giving the macros bound to one render's context (so `ref()` inside a macro
  * records the calling model's dependency, and `this` is the caller's relation).
  */

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { resolveFolderConfig } from './config.ts';
 import type { ConfigDict } from './config.ts';
 import { ModelProjectError } from './errors.ts';
-import { readMacroFiles, type MacroFile } from './macros.ts';
+import { readGenericTests, readMacroFiles, type MacroFile } from './macros.ts';
 import { readProperties } from './properties.ts';
 import type { ModelProperties, SourceTable } from './properties.ts';
 import type { TestSpec } from './test-spec.ts';
@@ -19,6 +19,7 @@ const projectFileSchema = z.looseObject({
   'model-paths': z.array(z.string().min(1)).nullish(),
   'source-paths': z.array(z.string().min(1)).nullish(),
   'macro-paths': z.array(z.string().min(1)).nullish(),
+  'test-paths': z.array(z.string().min(1)).nullish(),
   vars: z.record(z.string(), z.unknown()).nullish(),
   models: z.record(z.string(), z.unknown()).nullish(),
 });
@@ -40,7 +41,7 @@ export interface Project {
   dir: string;
   name: string;
   modelPaths: string[];
-  /** The `.sql` files of `macro-paths` (default `macros`). */
+  /** The `.sql` files of `macro-paths` (default `macros`) and the generic tests of `test-paths` (default `tests`). */
   macros: MacroFile[];
   vars: Record<string, unknown>;
   /** All models found, by name (disabled ones included). */
@@ -174,7 +175,10 @@ export async function loadProject(projectDir: string): Promise<Project> {
     dir,
     name: cfg.name,
     modelPaths,
-    macros: await readMacroFiles(dir, cfg['macro-paths'] ?? ['macros']),
+    macros: [
+      ...(await readMacroFiles(dir, cfg['macro-paths'] ?? ['macros'])),
+      ...(await readGenericTests(dir, cfg['test-paths'] ?? ['tests'])),
+    ],
     vars: projectVars(cfg.vars ?? {}, cfg.name),
     models,
     sources: new Map(props.sources.map((s) => [`${s.source}.${s.table}`, s])),

@@ -1,7 +1,7 @@
 // Turns the `tests:` / `data_tests:` entries of dbt YAML files into test specifications.
 import { ModelProjectError } from './errors.ts';
 
-export type TestType = 'unique' | 'not_null' | 'accepted_values' | 'relationships' | 'expression_is_true';
+export type TestType = 'unique' | 'not_null' | 'accepted_values' | 'relationships' | 'expression_is_true' | 'generic';
 
 export type TestTarget =
   | { kind: 'model'; model: string }
@@ -18,8 +18,10 @@ export interface TestSpec {
   column: string | undefined;
   /** Quote the column as an identifier (column `quote: true`); otherwise it is used as written. */
   quoteColumn: boolean;
-  /** Test arguments: values/quote, to/field, expression. */
+  /** Test arguments: values/quote, to/field, expression; a project generic test's own arguments. */
   args: Record<string, unknown>;
+  /** The project generic test (`{% test name(model, ...) %}` in the test-paths) when `type` is `generic`. */
+  generic?: string;
   where: string | undefined;
   severity: Severity;
   errorIf: string;
@@ -112,10 +114,12 @@ export function parseTestEntry(entry: unknown, ctx: TestContext): Omit<TestSpec,
     throw new ModelProjectError(`${where}写法无法识别：${JSON.stringify(entry)}`, ctx.file);
   }
 
-  const type = TEST_TYPES[typeName];
+  // Any other plain name is a project generic test (tests/generic/*.sql); whether it exists is
+  // checked when the test compiles, where the project's tests are known.
+  const type: TestType | undefined = TEST_TYPES[typeName] ?? (/^[A-Za-z_][A-Za-z0-9_]*$/.test(typeName) ? 'generic' : undefined);
   if (!type) {
     throw new ModelProjectError(
-      `${where} ${typeName} 不受支持；支持的通用测试：unique、not_null、accepted_values、relationships、dbt_utils.expression_is_true`,
+      `${where} ${typeName} 不受支持；支持的通用测试：unique、not_null、accepted_values、relationships、dbt_utils.expression_is_true 和项目 tests/generic 中定义的测试`,
       ctx.file,
     );
   }
@@ -172,7 +176,7 @@ export function parseTestEntry(entry: unknown, ctx: TestContext): Omit<TestSpec,
     quoteColumn = false;
     delete args['column_name'];
   }
-  const needsColumn = type !== 'expression_is_true';
+  const needsColumn = type !== 'expression_is_true' && type !== 'generic';
   if (needsColumn && column === undefined) {
     throw new ModelProjectError(`${where} ${typeName} 需要写在列下面（或给出 column_name）`, ctx.file);
   }
@@ -198,6 +202,7 @@ export function parseTestEntry(entry: unknown, ctx: TestContext): Omit<TestSpec,
 
   return {
     type,
+    ...(type === 'generic' ? { generic: typeName } : {}),
     customName,
     target: ctx.target,
     column,
@@ -219,7 +224,7 @@ function sanitize(part: string): string {
 export function defaultTestName(spec: Omit<TestSpec, 'name'>): string {
   const target = spec.target.kind === 'model' ? [spec.target.model] : [spec.target.source, spec.target.table];
   const prefix = spec.target.kind === 'source' ? 'source_' : '';
-  const parts = [prefix + spec.type, ...target];
+  const parts = [prefix + (spec.generic ?? spec.type), ...target];
   if (spec.column !== undefined) parts.push(spec.column);
   return parts.map(sanitize).filter(Boolean).join('_');
 }

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { CompiledProject } from './compile.ts';
 import { quoteIdent, quoteLiteral } from './relation.ts';
 import type { Relation } from './relation.ts';
+import { ModelProjectError } from './errors.ts';
 import { checkCondition } from './test-spec.ts';
 import type { Severity, TestSpec, TestType } from './test-spec.ts';
 
@@ -35,6 +36,9 @@ export interface TestResult {
 }
 
 const SAMPLE_SIZE = 5;
+
+/** What an undefined project generic test renders to, so compileTest can name it. */
+const MISSING = '--dbt-runner-missing-generic-test';
 
 function formatValue(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
@@ -70,6 +74,13 @@ export function compileTest(spec: TestSpec, compiled: CompiledProject): string |
     : relation.toString();
   const column = spec.column === undefined ? '' : spec.quoteColumn ? quoteIdent(spec.column) : spec.column;
   const args = spec.args;
+  if (spec.type === 'generic') {
+    const sql = renderGeneric(spec, model, column, render);
+    if (sql === MISSING) {
+      throw new ModelProjectError(`${spec.file}：${label(spec)} 使用的通用测试 ${spec.generic} 不存在（tests/generic 中没有 {% test ${spec.generic}(model, ...) %}）`, spec.file);
+    }
+    return sql;
+  }
 
   switch (spec.type) {
     case 'not_null':
@@ -111,11 +122,29 @@ export function compileTest(spec: TestSpec, compiled: CompiledProject): string |
         'where parent.to_field is null',
       ].join('\n');
     }
+    case 'generic':
+      return undefined; // rendered above
     case 'expression_is_true': {
       const expression = render(String(args['expression']));
       return `select *\nfrom ${model}\nwhere not (${column ? `${column} ` : ''}${expression})`;
     }
   }
+}
+
+/** A value as a Jinja literal (test arguments come from YAML: strings, numbers, booleans, lists, maps). */
+function jinjaLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'none';
+  if (Array.isArray(value)) return `[${value.map(jinjaLiteral).join(', ')}]`;
+  if (typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${jinjaLiteral(v)}`).join(', ')}}`;
+  return JSON.stringify(value);
+}
+
+/** A project generic test: dbt calls its macro `test_<name>` with model, column_name and the arguments. */
+function renderGeneric(spec: TestSpec, model: string, column: string, render: (text: string) => string): string {
+  const args = [`model=${jinjaLiteral(model)}`, ...(spec.column !== undefined ? [`column_name=${jinjaLiteral(column)}`] : [])];
+  for (const [key, value] of Object.entries(spec.args)) args.push(`${key}=${jinjaLiteral(value)}`);
+  const name = `test_${spec.generic}`;
+  return render(`{% if ${name} is defined %}{{ ${name}(${args.join(', ')}) }}{% else %}${MISSING}{% endif %}`).trim();
 }
 
 /**

@@ -1,0 +1,67 @@
+{#
+    A periodic-snapshot mart (macros/period_rollup.sql) agrees with its own
+    month rows: for every region, breakdown and quarter or year, each flow
+    column equals the sum of its months, and each snapshot column equals the
+    month row at the period's snapshot month (its last month with data; 0 where
+    a mart with flows has no row that month). Rows are matched on what follows
+    the period in period_region_key (region and breakdown). Returns one row
+    per period row and column that disagree.
+#}
+{% test period_rollup_consistent(model, snapshot=[], flow=[]) %}
+{%- set columns = [] %}
+{%- for column in flow %}{% set _ = columns.push(column) %}{% endfor %}
+{%- for column in snapshot %}{% set _ = columns.push(column) %}{% endfor %}
+with keyed as (
+    select
+        *,
+        regexp_replace(period_region_key, '^[^:]*:[^:]*:', '') as row_key
+    from {{ model }}
+),
+
+periods as (
+    select * from keyed
+    where period_grain in ('quarter', 'year')
+),
+
+months as (
+    select * from keyed
+    where period_grain = 'month'
+),
+
+expected as (
+    select
+        periods.period_region_key
+        {%- for column in flow %},
+        sum(months.{{ column }}) as expected_{{ column }}
+        {%- endfor %}
+        {%- for column in snapshot %},
+        (array_agg(months.{{ column }}) filter (where months.period_start = periods.snapshot_month))[1] as expected_{{ column }}
+        {%- endfor %}
+    from periods
+    left join months
+        on months.row_key = periods.row_key
+        and months.period_start >= periods.period_start
+        and months.period_start < periods.period_start
+            + case periods.period_grain when 'quarter' then interval '3 months' else interval '1 year' end
+    group by periods.period_region_key
+),
+
+checks as (
+    {%- for column in columns %}
+    select
+        periods.period_region_key,
+        '{{ column }}' as column_name,
+        periods.{{ column }}::text as actual,
+        expected.expected_{{ column }}::text as expected
+    from periods
+    inner join expected on expected.period_region_key = periods.period_region_key
+    where periods.{{ column }} is distinct from expected.expected_{{ column }}
+        {%- if column in snapshot and flow | length > 0 %}
+        and not (expected.expected_{{ column }} is null and periods.{{ column }} = 0)
+        {%- endif %}
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+)
+
+select * from checks
+{% endtest %}
