@@ -1,17 +1,22 @@
 {#
     The four dibao/tekun roster categories (城市低保, 农村低保, 城市特困, 农村特困)
-    split into programme (dibao or tekun) and urban or rural side, as codes and
-    as Chinese names. `names`: also the *_name columns.
+    split into programme (dibao or tekun) and urban or rural side: the one place
+    that knows which category is which. `names`: the Chinese name, not the code.
 #}
-{% macro basic_living_programme(category, names=true) -%}
-    case when {{ category }} in ('城市低保', '农村低保') then 'dibao' else 'tekun' end as programme,
-    {%- if names %}
-    case when {{ category }} in ('城市低保', '农村低保') then '低保' else '特困' end as programme_name,
-    {%- endif %}
-    case when {{ category }} in ('城市低保', '城市特困') then 'urban' else 'rural' end as urban_rural
-    {%- if names %},
-    case when {{ category }} in ('城市低保', '城市特困') then '城市' else '农村' end as urban_rural_name
-    {%- endif %}
+{% macro programme_of(category, names=false) -%}
+    case when {{ category }} in ('城市低保', '农村低保') then {{ "'低保'" if names else "'dibao'" }} else {{ "'特困'" if names else "'tekun'" }} end
+{%- endmacro %}
+
+{% macro urban_rural_of(category, names=false) -%}
+    case when {{ category }} in ('城市低保', '城市特困') then {{ "'城市'" if names else "'urban'" }} else {{ "'农村'" if names else "'rural'" }} end
+{%- endmacro %}
+
+{# The four programme columns of the basic-living marts, in their order. #}
+{% macro basic_living_programme(category) -%}
+    {{ programme_of(category) }} as programme,
+    {{ programme_of(category, names=true) }} as programme_name,
+    {{ urban_rural_of(category) }} as urban_rural,
+    {{ urban_rural_of(category, names=true) }} as urban_rural_name
 {%- endmacro %}
 
 {# The code of a low-income population category (低收入人口监测名单's 人员类别). #}

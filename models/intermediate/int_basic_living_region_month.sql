@@ -56,8 +56,8 @@ household_category as (
     order by stat_month, household_id,
         heads > 0 desc,
         members desc,
-        category in ('城市低保', '城市特困') desc,
-        category in ('城市特困', '农村特困') desc
+        {{ urban_rural_of('category') }} = 'urban' desc,
+        {{ programme_of('category') }} = 'tekun' desc
 ),
 
 -- the breakdown row the household counts in: its category, with the care mode
@@ -71,7 +71,7 @@ household_attributes as (
         persons.care_level,
         case
             when not household_category.has_dibao then null
-            when household_category.category in ('城市低保', '城市特困') then '城市低保'
+            when {{ urban_rural_of('household_category.category') }} = 'urban' then '城市低保'
             else '农村低保'
         end as dibao_category
     from persons

@@ -71,20 +71,8 @@ with_due_date as (
 ),
 
 located as (
-    select distinct on (with_due_date.application_id)
-        with_due_date.*,
-        locations.person_name
-    from with_due_date
-    left join locations on locations.id_number = with_due_date.id_number
-    order by
-        with_due_date.application_id,
-        -- the name on the roster closest to the month of the finding
-        case
-            when locations.month_start <= with_due_date.month_start then with_due_date.month_start - locations.month_start
-            else 100000 + (locations.month_start - with_due_date.month_start)
-        end,
-        locations.source_rank,
-        locations.region_code
+    -- the name on the roster closest to the month of the finding
+    {{ nearest_listing('with_due_date', 'application_id', 'month_start', ['person_name']) }}
 ),
 
 final as (

@@ -48,12 +48,7 @@ elsewhere as (
     where not exists (select 1 from in_month where in_month.payment_key = late.payment_key)
     order by
         late.payment_key,
-        case
-            when locations.month_start <= late.benefit_month then late.benefit_month - locations.month_start
-            else 100000 + (locations.month_start - late.benefit_month)
-        end,
-        locations.source_rank,
-        locations.region_code
+        {{ nearest_listing_order('late.benefit_month') }}
 ),
 
 located as (

@@ -36,20 +36,8 @@ paid_after_death as (
 ),
 
 located as (
-    select distinct on (paid_after_death.payment_key)
-        paid_after_death.*,
-        locations.region_code
-    from paid_after_death
-    left join locations on locations.id_number = paid_after_death.id_number
-    order by
-        paid_after_death.payment_key,
-        -- the benefit month's roster, else the closest earlier month, else the closest later one
-        case
-            when locations.month_start <= paid_after_death.benefit_month then paid_after_death.benefit_month - locations.month_start
-            else 100000 + (locations.month_start - paid_after_death.benefit_month)
-        end,
-        locations.source_rank,
-        locations.region_code
+    -- the benefit month's roster, else the closest earlier month, else the closest later one
+    {{ nearest_listing('paid_after_death', 'payment_key', 'benefit_month', ['region_code']) }}
 ),
 
 final as (

@@ -96,21 +96,8 @@ unlisted_payments as (
 ),
 
 unlisted_located as (
-    select distinct on (unlisted_payments.payment_key)
-        unlisted_payments.*,
-        locations.person_name,
-        locations.region_code
-    from unlisted_payments
-    left join locations on locations.id_number = unlisted_payments.id_number
-    order by
-        unlisted_payments.payment_key,
-        -- the closest earlier month the person was listed, else the closest later one
-        case
-            when locations.month_start <= unlisted_payments.benefit_month then unlisted_payments.benefit_month - locations.month_start
-            else 100000 + (locations.month_start - unlisted_payments.benefit_month)
-        end,
-        locations.source_rank,
-        locations.region_code
+    -- the closest earlier month the person was listed, else the closest later one
+    {{ nearest_listing('unlisted_payments', 'payment_key', 'benefit_month', ['person_name', 'region_code']) }}
 ),
 
 payment_without_roster as (

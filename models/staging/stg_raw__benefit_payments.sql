@@ -9,7 +9,7 @@ renamed as (
         household_id,
         id_number,
         category,
-        case when category in ('城市低保', '农村低保') then 'dibao' else 'tekun' end as programme,
+        {{ programme_of('category') }} as programme,
         amount_yuan,
         paid_on,
         payment_method,
