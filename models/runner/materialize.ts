@@ -317,13 +317,26 @@ export async function buildIncremental(
  * view dropped by an earlier step's cascade is simply gone when its turn comes.
  */
 export async function publishShadows(client: pg.ClientBase, shadows: ShadowBuild[], models: Map<string, CompiledModel>): Promise<void> {
+  if (shadows.length === 0) return;
+  // The old relations' kinds, read once: the swap is one round trip per model.
+  const { rows } = await client.query<{ schema: string; name: string; relkind: string }>(
+    `select n.nspname as schema, c.relname as name, c.relkind
+       from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where (n.nspname, c.relname) in (select * from unnest($1::text[], $2::text[]))`,
+    [shadows.map((s) => s.relation.schema), shadows.map((s) => s.relation.identifier)],
+  );
+  const kinds = new Map(rows.map((r) => [new Relation(r.schema, r.name).toString(), KIND_BY_RELKIND[r.relkind] ?? 'other']));
   for (const s of shadows) {
-    const model = models.get(s.model)!;
-    const { exec, dropExisting } = executor(client, model, '', undefined);
-    await dropExisting(s.relation, 'publish');
-    await exec(`alter ${s.kind} ${s.shadow} rename to ${quoteIdent(s.relation.identifier)}`, 'publish');
+    const { exec, fail } = executor(client, models.get(s.model)!, '', undefined);
+    const statements: string[] = [];
+    const kind = kinds.get(s.relation.toString());
+    if (kind === 'other') fail('publish', `drop ${s.relation}`, { message: `${s.relation} 已存在，但不是表或视图，无法替换` });
+    // `if exists`: an old view may already be gone with an earlier step's cascade.
+    if (kind !== undefined) statements.push(`drop ${kind} if exists ${s.relation} cascade`);
+    statements.push(`alter ${s.kind} ${s.shadow} rename to ${quoteIdent(s.relation.identifier)}`);
     for (const index of s.indexes) {
-      await exec(`alter index ${quoteIdent(s.relation.schema)}.${quoteIdent(index.temp)} rename to ${quoteIdent(index.final)}`, 'publish');
+      statements.push(`alter index ${quoteIdent(s.relation.schema)}.${quoteIdent(index.temp)} rename to ${quoteIdent(index.final)}`);
     }
+    await exec(statements.join(';\n'), 'publish');
   }
 }
