@@ -117,6 +117,7 @@ export async function runModels(client: pg.ClientBase, options: RunOptions): Pro
 
   // Models built under a shadow name in this run: ref() resolves to the shadow until publish.
   const shadows: ShadowBuild[] = [];
+  const pendingState: Array<Parameters<typeof writeState>[2][number]> = [];
   const shadowOf = new Map<string, Relation>();
   let published = false;
   const resolveRef = (name: string): Relation => (!published ? shadowOf.get(name) : undefined) ?? compiled.models.get(name)!.relation;
@@ -150,14 +151,17 @@ export async function runModels(client: pg.ClientBase, options: RunOptions): Pro
       shadows.push(built.shadow);
       shadowOf.set(name, built.shadow.shadow);
     }
-    await writeState(client, project.name, {
+    const entry = {
       relation: m.relation.toString(),
       model: name,
       checksum: sums.checksum,
       upstreamChecksum: sums.upstreamChecksum,
       mode: decision.mode,
       fullRefreshReason: decision.reason ?? null,
-    });
+    };
+    // A shadow's state is recorded when it is published: a commit without publish records nothing.
+    if (built.shadow) pendingState.push(entry);
+    else await writeState(client, project.name, [entry]);
     models.push({
       name,
       file: m.node.file,
@@ -175,6 +179,7 @@ export async function runModels(client: pg.ClientBase, options: RunOptions): Pro
     if (published) return;
     const t0 = performance.now();
     await publishShadows(client, shadows, compiled.models);
+    await writeState(client, project.name, pendingState);
     published = true;
     if (shadows.length > 0) log(`发布 ${shadows.length} 个模型（${Math.round(performance.now() - t0)} ms）`);
   };

@@ -45,18 +45,19 @@ export async function readState(client: pg.ClientBase): Promise<Map<string, Mode
   return new Map(rows.map((r) => [r.relation, r]));
 }
 
-export async function writeState(
-  client: pg.ClientBase,
-  project: string,
-  state: Omit<ModelState, 'builtAt'>,
-): Promise<void> {
+/** Record the builds of several relations in one statement. */
+export async function writeState(client: pg.ClientBase, project: string, states: Array<Omit<ModelState, 'builtAt'>>): Promise<void> {
+  if (states.length === 0) return;
+  const column = <K extends keyof Omit<ModelState, 'builtAt'>>(key: K): Array<Omit<ModelState, 'builtAt'>[K]> => states.map((s) => s[key]);
   await client.query(
     `insert into ${STATE_TABLE} (relation, model, project, checksum, upstream_checksum, mode, built_at, full_refresh_reason)
-     values ($1, $2, $3, $4, $5, $6, now(), $7)
+     select relation, model, $3, checksum, upstream_checksum, mode, now(), full_refresh_reason
+       from unnest($1::text[], $2::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+            as s(relation, model, checksum, upstream_checksum, mode, full_refresh_reason)
      on conflict (relation) do update set model = excluded.model, project = excluded.project, checksum = excluded.checksum,
        upstream_checksum = excluded.upstream_checksum, mode = excluded.mode, built_at = excluded.built_at,
        full_refresh_reason = excluded.full_refresh_reason`,
-    [state.relation, state.model, project, state.checksum, state.upstreamChecksum, state.mode, state.fullRefreshReason],
+    [column('relation'), column('model'), project, column('checksum'), column('upstreamChecksum'), column('mode'), column('fullRefreshReason')],
   );
 }
 
