@@ -4,7 +4,8 @@
 //   models  — the dbt-style models and their data tests, until '刷新汇总表（rollups）…'
 //   rollups — the Cube rollups and the commit, until runLoad returns.
 import type pg from 'pg';
-import { runLoad } from '../etl/load/batch.ts';
+import { runLoad, type LoadOptions, type LoadPhases } from '../etl/load/batch.ts';
+import type { ModelTiming } from '../etl/load/models.ts';
 
 export const MODELS_LOG = '运行数据模型与数据测试…';
 export const ROLLUPS_LOG = '刷新汇总表（rollups）…';
@@ -31,19 +32,32 @@ export interface LoadResult {
   /** runLoad's own figure for the models (LoadReport.modelSeconds). */
   reported_model_seconds: number;
   rollups: { id: string; outcome: string; rows: number; ms: number }[];
+  /** runLoad's own phases (LoadReport.phases). */
+  phases: LoadPhases;
+  /** Full rebuild (why) or the months the models rebuilt. */
+  refresh: { full: string | null; months: string[] } | null;
+  /** The ten slowest models of the load. */
+  slowest_models: ModelTiming[];
   by_kind: LoadKind[];
   /** Log lines that were expected but never came (the phases they end are then null-safe estimates). */
   missing_marks: string[];
 }
 
-/** `onPhase` is told when the models and the rollups start ('load.models', 'load.rollups'). */
-export async function measureLoad(pool: pg.Pool, dir: string, log: (msg: string) => void, onPhase: (phase: string) => void = () => {}): Promise<LoadResult> {
+const SLOWEST = 10;
+
+/**
+ * `onPhase` is told when the models and the rollups start ('load.models',
+ * 'load.rollups'). `dir` null: no files, the models rebuilt (`options`, e.g. a full refresh).
+ */
+export async function measureLoad(pool: pg.Pool, dir: string | null, log: (msg: string) => void, onPhase: (phase: string) => void = () => {}, options: Partial<LoadOptions> = {}): Promise<LoadResult> {
   const starts: { at: number; kind: number; table: string }[] = [];
   const marks = new Map<string, number>();
   let lastProgress = 0;
   const started = performance.now();
-  const report = await runLoad(pool, [dir], {
+  const report = await runLoad(pool, dir === null ? [] : [dir], {
     runBy: 'bench',
+    rebuildModels: dir === null,
+    ...options,
     onFileStart: (file, index, total) => {
       const now = performance.now();
       starts.push({ at: now, kind: file.match.spec.kind, table: file.match.spec.table });
@@ -88,6 +102,9 @@ export async function measureLoad(pool: pg.Pool, dir: string, log: (msg: string)
     end_to_end_seconds: (ended - started) / 1000,
     reported_model_seconds: report.modelSeconds,
     rollups: report.rollups.map((r) => ({ id: r.id, outcome: r.outcome, rows: r.rows, ms: Math.round(r.ms) })),
+    phases: report.phases,
+    refresh: report.refresh,
+    slowest_models: [...report.models].sort((a, b) => b.seconds - a.seconds).slice(0, SLOWEST),
     by_kind: [...byKind.values()].sort((a, b) => a.kind - b.kind),
     missing_marks: missing,
   };

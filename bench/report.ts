@@ -75,7 +75,28 @@ export interface BenchResult {
     missing_marks: string[];
   };
   /** The newest month's exports loaded again onto the full warehouse (monthly.ts). */
-  monthly: { month: string; files: number; rows: number; files_seconds: number; models_seconds: number; rollups_seconds: number; end_to_end_seconds: number };
+  monthly: {
+    month: string;
+    files: number;
+    rows: number;
+    files_seconds: number;
+    /** The models phase (ANALYZE, models, data tests); `models` below: the ten slowest models. */
+    models_seconds: number;
+    rollups_seconds: number;
+    end_to_end_seconds: number;
+    /** Why the models were rebuilt in full, or null (incremental: `months`). */
+    full_refresh: string | null;
+    months: string[];
+    models: { name: string; seconds: number; mode: string }[];
+  };
+  /** A ten-row correction workbook (correction.ts): rows, and seconds by runLoad's phases. */
+  correction: { rows: number; end_to_end_seconds: number; phases: Record<string, number>; months: string[]; full_refresh: string | null };
+  /** Every mart and rollup after the monthly load and the correction equals a full rebuild of the same data (checksums.ts). */
+  incremental_equals_full: boolean;
+  /** The tables that differ (empty when equal). */
+  incremental_differs: string[];
+  /** The full rebuild of the models (`etl build --full-refresh`) on the same warehouse. */
+  full_rebuild: { models_seconds: number; rollups_seconds: number; end_to_end_seconds: number; models: { name: string; seconds: number; mode: string }[] };
   queries: QueryMeasurement[];
   page: Omit<PageResult, 'loads' | 'cold'> & { loads: PageResult['loads']; cold: PageResult['cold'] };
   /** N users at once with the monthly load in the middle (concurrency.ts). */
@@ -90,11 +111,16 @@ export interface BenchResult {
   growth_from_city?: Growth;
 }
 
+const roundedModels = (load: LoadResult) => load.slowest_models.map((m) => ({ name: m.name, seconds: round(m.seconds, 2), mode: m.mode }));
+
 export function buildResult(args: {
   data: BenchData;
   floor: FloorResult;
   load: LoadResult;
   monthly: LoadResult & { month: string };
+  correction: LoadResult & { rows: number };
+  fullRebuild: LoadResult;
+  differing: string[];
   queries: QueryMeasurement[];
   page: PageResult;
   concurrency: ConcurrencyResult | { skipped: string };
@@ -140,6 +166,24 @@ export function buildResult(args: {
       models_seconds: round(args.monthly.models_seconds, 2),
       rollups_seconds: round(args.monthly.rollups_seconds, 2),
       end_to_end_seconds: round(args.monthly.end_to_end_seconds, 2),
+      full_refresh: args.monthly.refresh?.full ?? null,
+      months: args.monthly.refresh?.months ?? [],
+      models: roundedModels(args.monthly),
+    },
+    correction: {
+      rows: args.correction.rows,
+      end_to_end_seconds: round(args.correction.end_to_end_seconds, 2),
+      phases: Object.fromEntries(Object.entries(args.correction.phases).map(([k, v]) => [k, round(v, 2)])),
+      months: args.correction.refresh?.months ?? [],
+      full_refresh: args.correction.refresh?.full ?? null,
+    },
+    incremental_equals_full: args.differing.length === 0,
+    incremental_differs: args.differing,
+    full_rebuild: {
+      models_seconds: round(args.fullRebuild.models_seconds, 2),
+      rollups_seconds: round(args.fullRebuild.rollups_seconds, 2),
+      end_to_end_seconds: round(args.fullRebuild.end_to_end_seconds, 2),
+      models: roundedModels(args.fullRebuild),
     },
     queries,
     page,
@@ -214,6 +258,11 @@ export function formatSummary(r: BenchResult): string {
   }
   const M = r.monthly;
   lines.push(`月度导入 monthly（${M.month} 的 ${M.files} 个文件、${num(M.rows)} 行再次导入到完整仓库）：文件 ${M.files_seconds.toFixed(2)} s，模型 ${M.models_seconds.toFixed(2)} s，汇总表 ${M.rollups_seconds.toFixed(2)} s，端到端 ${M.end_to_end_seconds.toFixed(2)} s`);
+  lines.push(`  模型：${M.full_refresh ? `全部重建（${M.full_refresh}）` : `增量，${M.months.length} 个月（${M.months.map((m) => m.slice(0, 7)).join('、')}）`}；最慢的模型：${M.models.map((m) => `${m.name} ${m.seconds.toFixed(2)} s（${m.mode}）`).join('，')}`);
+  const C = r.correction;
+  lines.push(`补正 correction（${C.rows} 行）：端到端 ${C.end_to_end_seconds.toFixed(2)} s；按阶段 ${Object.entries(C.phases).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join('，')}；模型 ${C.full_refresh ? `全部重建（${C.full_refresh}）` : `增量 ${C.months.map((m) => m.slice(0, 7)).join('、')}`}`);
+  lines.push(`全量重建 full rebuild：模型 ${r.full_rebuild.models_seconds.toFixed(2)} s，端到端 ${r.full_rebuild.end_to_end_seconds.toFixed(2)} s`);
+  lines.push(`增量 = 全量 incremental_equals_full：${r.incremental_equals_full ? '是（每个 mart 与汇总表的校验和一致）' : `否：${r.incremental_differs.join('、')}`}`);
   lines.push('');
   lines.push(`── 仪表盘查询 Dashboard queries（HTTP，leader 令牌；热查询 ${r.queries[0]?.warm.runs ?? 0} 次；目标 p95 < ${r.targets.query_p95_ms} ms）──`);
   lines.push(`${pad('query', 26)}${'cold'.padStart(10)}${'p50'.padStart(10)}${'p95'.padStart(10)}  ${'基线 p50'.padStart(10)}${'基线 p95'.padStart(10)}${'网关/基线'.padStart(10)}  served from`);

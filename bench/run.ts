@@ -11,6 +11,8 @@ import { measureFloor } from './floor.ts';
 import { measureLoad } from './load.ts';
 import { MemorySampler } from './memory.ts';
 import { measureMonthlyLoad } from './monthly.ts';
+import { differingTables, warehouseChecksums } from './checksums.ts';
+import { measureCorrection } from './correction.ts';
 import { ensureDashboardBuilt, measurePage, type PageResult } from './page.ts';
 import { cityToken, discoverQueries, measureQueries, startGateway, type Gateway } from './queries.ts';
 import { measureConcurrency, type ConcurrencyResult } from './concurrency.ts';
@@ -107,6 +109,19 @@ async function main(opts: Options): Promise<void> {
     const monthly = await measureMonthlyLoad(db.pool, data, CACHE_DIR, log);
     log(`月度导入：文件 ${monthly.files_seconds.toFixed(2)} s，模型 ${monthly.models_seconds.toFixed(2)} s，汇总表 ${monthly.rollups_seconds.toFixed(2)} s，端到端 ${monthly.end_to_end_seconds.toFixed(2)} s`);
 
+    stage = '补正';
+    log('── 补正：十行的补正工作簿 ──');
+    const correction = await measureCorrection(db.pool, CACHE_DIR, log);
+    log(`补正：端到端 ${correction.end_to_end_seconds.toFixed(2)} s`);
+
+    stage = '增量与全量比对';
+    log('── 增量与全量比对：每个 mart 与汇总表的校验和，增量之后与全量重建之后 ──');
+    const incrementalSums = await warehouseChecksums(db.pool);
+    const fullRebuild = await measureLoad(db.pool, null, log, () => {}, { fullRefresh: true });
+    const differing = differingTables(incrementalSums, await warehouseChecksums(db.pool));
+    log(`全量重建：模型 ${fullRebuild.models_seconds.toFixed(2)} s；${differing.length === 0 ? `${Object.keys(incrementalSums).length} 张表全部一致` : `不一致：${differing.join('、')}`}`);
+    if (differing.length > 0) notes.push(`增量导入与全量重建不一致的表：${differing.join('、')}`);
+
     stage = '仪表盘查询';
     memory.setPhase('queries');
     log(`── 仪表盘查询（冷：每个查询前重启 PostgreSQL；热：${opts.runs} 次）──`);
@@ -165,6 +180,9 @@ async function main(opts: Options): Promise<void> {
       floor,
       load,
       monthly,
+      correction,
+      fullRebuild,
+      differing,
       queries,
       page,
       concurrency,
