@@ -4,12 +4,12 @@
 
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Alert, App, Button, Card, Checkbox, DatePicker, Descriptions, Empty, Form, Input, Modal, Space, Spin, Tag, Timeline, Upload } from 'antd';
-import type { Dayjs } from 'dayjs';
+import { Alert, App, Button, Card, Descriptions, Empty, Form, Modal, Space, Spin, Tag, Timeline, Upload } from 'antd';
 import { download } from '../../api/download';
 import { useSession } from '../../auth/SessionContext';
 import { PageShell } from '../../components/PageShell';
 import { STATE_COLORS, formatSize, formatYuan, type Action, type Evidence } from './rectification-api';
+import { type MoveValues, MoveForm } from './MoveForm';
 import { useRectificationItem } from './useRectificationItem';
 
 const ORIGIN_TITLES = { application: '应用内创建', import: '整改问题清单导入', proposal: '数据比对线索立项' } as const;
@@ -29,8 +29,6 @@ function EvidenceLinks({ itemId, files }: { itemId: number; files: Evidence[] })
     </Space>
   );
 }
-
-interface MoveValues { note?: string; deadline?: Dayjs; evidence?: number[] }
 
 export default function RectificationItem() {
   const { id } = useParams();
@@ -136,24 +134,7 @@ export default function RectificationItem() {
 
       <Modal title={action?.title} open={action !== null} onCancel={() => setAction(null)} onOk={() => form.submit()} confirmLoading={saving} okText="确定" destroyOnHidden>
         {action && (
-          <Form form={form} layout="vertical" onFinish={move} data-testid="action-form">
-            <Form.Item name="note" label={action.needs_note ? '原因（必填）' : '说明'} rules={action.needs_note ? [{ required: true, whitespace: true, message: '请填写原因' }] : []}>
-              <Input.TextArea rows={3} maxLength={2000} data-testid="action-note" />
-            </Form.Item>
-            {(action.needs_deadline || action.allows_deadline) && (
-              <Form.Item name="deadline" label={action.needs_deadline ? '新的整改期限（必填）' : '整改期限（可调整）'} rules={action.needs_deadline ? [{ required: true, message: '请选择新的整改期限' }] : []}>
-                <DatePicker data-testid="action-deadline" />
-              </Form.Item>
-            )}
-            <Form.Item name="evidence" label={action.needs_evidence ? '佐证材料（必选，先上传）' : '佐证材料'} rules={action.needs_evidence ? [{ required: true, type: 'array', min: 1, message: '请先上传并选择佐证材料' }] : []}>
-              <Checkbox.Group options={item.pending_evidence.map((e) => ({ value: e.id, label: e.file_name }))} />
-            </Form.Item>
-            {canUpload && (
-              <Upload showUploadList={false} accept=".pdf,.png,.jpg,.jpeg,.doc,.docx" beforeUpload={(f) => { void upload(f); return false; }}>
-                <Button loading={uploading} data-testid="action-upload">上传佐证材料</Button>
-              </Upload>
-            )}
-          </Form>
+          <MoveForm form={form} action={action} pendingEvidence={item.pending_evidence} canUpload={canUpload} uploading={uploading} onUpload={upload} onFinish={move} />
         )}
       </Modal>
     </PageShell>
