@@ -36,7 +36,7 @@ export async function buildModels(client: pg.ClientBase, projectDir: string, ref
   const result = await runModels(client, options);
   const unpublished = new Map<string, string>();
   for (const m of result.models) {
-    if (m.mode !== 'view' && m.mode !== 'table') continue;
+    if (m.mode === 'incremental') continue; // changed in place; 'full' builds a shadow like a table
     const relation = parseRelation(m.relation);
     unpublished.set(`${relation.schema}.${relation.identifier}`, shadowRelation(relation).toString());
   }
