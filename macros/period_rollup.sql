@@ -76,8 +76,9 @@
             {%- endfor %}
         from {{ ref('int_period_months') }} as periods
         inner join {{ monthly }} as monthly on monthly.month_start = periods.month_start
+        where {{ in_changed_periods('periods.period_grain', 'periods.period_start') }}
         {%- if flows | length == 0 %}
-        where periods.is_snapshot_month
+            and periods.is_snapshot_month
         {%- else %}
         group by {% for i in range(dimensions | length + 5) %}{{ i + 1 }}{{ ', ' if not loop.last }}{% endfor %}
         {%- endif %}

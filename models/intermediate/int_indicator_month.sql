@@ -1,8 +1,10 @@
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}") }}
 -- The headline indicators' numerators and denominators by month: one row per
 -- month the warehouse holds and region (city, county, township), zero where
 -- a region has no facts (fct_indicator_period rolls it up into periods).
 with months as (
     select * from {{ ref('dim_month') }}
+    where {{ in_changed_months('month_start') }}
 ),
 
 -- every region paired with each city, county and township it counts in
@@ -23,6 +25,7 @@ low_income as (
         count(*) as low_income_persons
     from {{ ref('fct_low_income_person_month') }} as facts
     inner join ancestors on ancestors.region_code = facts.region_code
+    where {{ in_changed_months('facts.stat_month') }}
     group by 1, 2
 ),
 
@@ -36,6 +39,7 @@ alleviated_persons as (
         count(*) filter (where facts.person_type = 'relapse_watch' and facts.is_assisted) as relapse_watch_persons_assisted
     from {{ ref('fct_alleviated_person_month') }} as facts
     inner join ancestors on ancestors.region_code = facts.region_code
+    where {{ in_changed_months('facts.month_start') }}
     group by 1, 2
 ),
 
@@ -47,6 +51,7 @@ alleviated_households as (
         count(*) filter (where facts.is_assisted) as alleviated_households_assisted
     from {{ ref('fct_alleviated_household_month') }} as facts
     inner join ancestors on ancestors.region_code = facts.region_code
+    where {{ in_changed_months('facts.month_start') }}
     group by 1, 2
 ),
 
@@ -58,6 +63,7 @@ temp_relief as (
         sum(facts.person_times) as temp_relief_person_times
     from {{ ref('fct_temp_relief') }} as facts
     inner join ancestors on ancestors.region_code = facts.region_code
+    where {{ in_changed_months('facts.relief_month') }}
     group by 1, 2
 ),
 
@@ -69,7 +75,7 @@ approvals as (
         count(*) filter (where facts.is_proactive) as approved_applications_proactive
     from {{ ref('fct_application') }} as facts
     inner join ancestors on ancestors.region_code = facts.region_code
-    where facts.is_approved
+    where facts.is_approved and {{ in_changed_months('facts.decided_month') }}
     group by 1, 2
 ),
 

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}") }}
 -- The dibao standards in force by month and region (city, county, township);
 -- fct_standard_period takes each period's last month with data, where the
 -- rules of a city's figures are written out.
@@ -13,12 +14,12 @@ counties as (
 
 county_standards as (
     select * from {{ ref('int_standard_month') }}
-    where region_level = 'county'
+    where {{ in_changed_months('month_start') }} and region_level = 'county'
 ),
 
 city_standards as (
     select * from {{ ref('int_standard_month') }}
-    where region_level = 'city'
+    where {{ in_changed_months('month_start') }} and region_level = 'city'
 ),
 
 -- the counties whose standards each region row reports

@@ -1,4 +1,5 @@
-{{ config(indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_periods() }}",
+    indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
 -- Dibao and tekun recipients as a periodic snapshot: one row per region (city,
 -- county, township), grain (month, quarter, year), period and breakdown
 -- (roster category, care mode, care level), at the period's last month with
@@ -7,6 +8,7 @@
 with monthly as (
     select *, {{ basic_living_programme('category') }}
     from {{ ref('int_basic_living_region_month') }}
+    where {{ in_changed_years('month_start') }}
 ),
 
 final as (

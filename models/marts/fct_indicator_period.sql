@@ -1,4 +1,5 @@
-{{ config(indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_periods() }}",
+    indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
 -- Periodic snapshot of the headline indicators' numerators and denominators:
 -- one row per region (city, county, township), grain (month, quarter, year)
 -- and period. Snapshot columns hold the value of the period's last month with
@@ -7,6 +8,7 @@
 -- Cube model needs (it has no semi-additive aggregation).
 with monthly as (
     select * from {{ ref('int_indicator_month') }}
+    where {{ in_changed_years('month_start') }}
 ),
 
 final as (

@@ -1,4 +1,5 @@
-{{ config(indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_periods() }}",
+    indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
 -- Low-income persons (低收入人口监测名单) as a periodic snapshot: one row per
 -- region (city, county, township), grain (month, quarter, year), period and
 -- population category, holding the persons and the distinct households listed
@@ -6,6 +7,7 @@
 -- once, in the category fct_low_income_person_month keeps.
 with persons as (
     select * from {{ ref('fct_low_income_person_month') }}
+    where {{ in_changed_years('stat_month') }}
 ),
 
 -- households are counted per village and add up the region tree, except the

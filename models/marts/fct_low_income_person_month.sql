@@ -1,8 +1,9 @@
-{{ config(indexes=[{'columns': ['stat_month']}]) }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_months('stat_month') }}", indexes=[{'columns': ['stat_month']}]) }}
 -- One row per person per month on the low-income roster: a person listed twice
 -- in a month (two regions or categories) counts once, in the first region code.
 with roster as (
     select * from {{ ref('stg_raw__low_income_roster') }}
+    where {{ in_changed_months('stat_month') }}
 ),
 
 deduplicated as (

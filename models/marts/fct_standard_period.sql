@@ -1,4 +1,5 @@
-{{ config(indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_periods() }}",
+    indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
 -- Dibao standards as a periodic snapshot: one row per region (city, county,
 -- township), grain (month, quarter, year) and period, with the urban and rural
 -- standards in force on the period's last day (the last day of its last month
@@ -16,6 +17,7 @@
     'rural_standard_min_yuan', 'rural_standard_max_yuan', 'has_city_standard'] %}
 with monthly as (
     select * from {{ ref('int_standard_region_month') }}
+    where {{ in_changed_years('month_start') }}
 ),
 
 final as (

@@ -1,4 +1,5 @@
-{{ config(indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_periods() }}",
+    indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
 -- Temporary relief (临时救助) as flows: one row per region (city, county,
 -- township), grain (month, quarter, year), period and breakdown (relief type,
 -- hardship cause, approval route, residence type), summing the acts, amounts
@@ -7,6 +8,7 @@
 {%- set measures = ['relief_acts', 'amount_yuan', 'person_times'] %}
 with relief as (
     select * from {{ ref('fct_temp_relief') }}
+    where {{ in_changed_years('relief_month') }}
 ),
 
 village_monthly as (

@@ -1,4 +1,5 @@
-{{ config(indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_periods() }}",
+    indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
 -- Economic-status verifications (家庭经济状况核对) as flows: one row per region
 -- (city, county, township), grain (month, quarter, year), period and breakdown
 -- (verification type, result), counting the verifications dated in the period
@@ -8,6 +9,7 @@
 {%- set measures = ['verifications', 'mismatches', 'suspected_mismatches'] %}
 with verifications as (
     select * from {{ ref('stg_raw__economic_verifications') }}
+    where {{ in_changed_years('verified_month') }}
 ),
 
 village_monthly as (
