@@ -29,10 +29,11 @@
     (`fill` where that month has no row); the others (flows) add up the
     period's months. Without flows the rows are those of the last month.
     `key`: the key's parts after the region (default: the dimensions).
+    `periods`: the period months to use (default int_period_months).
     `period_columns`: columns of the snapshot month placed after the period's
     (snapshot marts only, e.g. the day the standards are in force).
 #}
-{% macro period_rollup(monthly, dimensions=[], measures=[], snapshot=[], key=none, fill=none, period_columns=[]) -%}
+{% macro period_rollup(monthly, dimensions=[], measures=[], snapshot=[], key=none, fill=none, period_columns=[], periods=none) -%}
 {%- set flows = [] -%}
 {%- for column in measures %}{% if not (column in snapshot) %}{% set _ = flows.push(column) %}{% endif %}{% endfor -%}
     select
@@ -74,7 +75,7 @@
             sum(monthly.{{ column }}) as {{ column }}
             {%- endif %}
             {%- endfor %}
-        from {{ ref('int_period_months') }} as periods
+        from {{ periods if periods is not none else ref('int_period_months') }} as periods
         inner join {{ monthly }} as monthly on monthly.month_start = periods.month_start
         where {{ in_changed_periods('periods.period_grain', 'periods.period_start') }}
         {%- if flows | length == 0 %}
