@@ -110,11 +110,13 @@ async function main(opts: Options): Promise<void> {
     log(`月度导入：文件 ${monthly.files_seconds.toFixed(2)} s，模型 ${monthly.models_seconds.toFixed(2)} s，汇总表 ${monthly.rollups_seconds.toFixed(2)} s，端到端 ${monthly.end_to_end_seconds.toFixed(2)} s`);
 
     stage = '补正';
+    memory.setPhase('correction');
     log('── 补正：十行的补正工作簿 ──');
     const correction = await measureCorrection(db.pool, CACHE_DIR, log);
     log(`补正：端到端 ${correction.end_to_end_seconds.toFixed(2)} s`);
 
     stage = '增量与全量比对';
+    memory.setPhase('full_rebuild');
     log('── 增量与全量比对：每个 mart 与汇总表的校验和，增量之后与全量重建之后 ──');
     const incrementalSums = await warehouseChecksums(db.pool);
     const fullRebuild = await measureLoad(db.pool, null, log, () => {}, { fullRefresh: true });
