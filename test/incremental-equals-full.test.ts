@@ -122,6 +122,8 @@ describe('incremental equals full', () => {
     for (const [i, r] of reports.slice(1).entries()) {
       expect(r.refresh?.full, MONTHS[i + 1]).toBeNull();
       expect(r.refresh?.months, MONTHS[i + 1]).toContain(`${MONTHS[i + 1]}-01`);
+      // the proof is about models that really were built in place
+      expect(r.models.filter((m) => m.mode === 'incremental').length, MONTHS[i + 1]).toBeGreaterThan(0);
     }
 
     const correction = path.join(root, 'correction');
