@@ -1,8 +1,9 @@
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}") }}
 -- Alleviated households (户) per month: assisted when at least one member on
 -- the alleviated list is on the dibao/tekun roster of the month.
 with persons as (
     select * from {{ ref('fct_alleviated_person_month') }}
-    where person_type = 'alleviated'
+    where person_type = 'alleviated' and {{ in_changed_months('month_start') }}
 ),
 
 households as (

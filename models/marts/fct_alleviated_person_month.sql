@@ -1,9 +1,11 @@
-{{ config(indexes=[{'columns': ['month_start']}]) }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}",
+    indexes=[{'columns': ['month_start']}]) }}
 -- For each month, the persons of the alleviated / relapse-watch snapshot in
 -- force (the latest dated on or before the month's last day), and whether each
 -- is on the dibao/tekun roster of that month.
 with months as (
     select * from {{ ref('dim_month') }}
+    where {{ in_changed_months('month_start') }}
 ),
 
 listed as (
@@ -36,6 +38,7 @@ persons as (
 
 roster as (
     select stat_month, id_number from {{ ref('fct_basic_living_person_month') }}
+    where {{ in_changed_months('stat_month') }}
 ),
 
 final as (

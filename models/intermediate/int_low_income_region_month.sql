@@ -1,0 +1,53 @@
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}",
+    indexes=[{'columns': ['month_start']}]) }}
+-- Low-income persons and households by month, region (city, county, township)
+-- and population category; fct_low_income_period takes each period's last
+-- month with data. A person listed twice in a month counts once, in the
+-- category fct_low_income_person_month keeps.
+with persons as (
+    select * from {{ ref('fct_low_income_person_month') }}
+    where {{ in_changed_months('stat_month') }}
+),
+
+-- households are counted per village and add up the region tree, except the
+-- few listed in more than one village in a month: split_excess takes their
+-- extra counts off in each region row
+village_households as (
+    select stat_month as month_start, region_code, category, household_id, count(*) as persons
+    from persons
+    group by 1, 2, 3, 4
+),
+
+village_monthly as (
+    select month_start, region_code, category, sum(persons) as persons, count(*) as households
+    from village_households
+    group by 1, 2, 3
+),
+
+split_excess as (
+    select
+        village_households.month_start,
+        ancestors.ancestor_code as region_code,
+        village_households.category,
+        count(*) - count(distinct village_households.household_id) as excess_households
+    from village_households
+    inner join {{ ref('int_rollup_ancestors') }} as ancestors on ancestors.region_code = village_households.region_code
+    where (village_households.month_start, village_households.household_id) in (
+        select month_start, household_id from village_households
+        group by 1, 2 having min(region_code) <> max(region_code))
+    group by 1, 2, 3
+),
+
+monthly as (
+    select
+        summed.month_start,
+        summed.region_code,
+        summed.category,
+        {{ low_income_category_code('summed.category') }} as category_code,
+        summed.persons,
+        summed.households - coalesce(split_excess.excess_households, 0) as households
+    from ({{ to_ancestors('village_monthly', ['category'], ['persons', 'households']) }}) as summed
+    left join split_excess using (month_start, region_code, category)
+)
+
+select * from monthly
