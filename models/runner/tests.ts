@@ -122,8 +122,6 @@ export function compileTest(spec: TestSpec, compiled: CompiledProject): string |
         'where parent.to_field is null',
       ].join('\n');
     }
-    case 'generic':
-      return undefined; // rendered above
     case 'expression_is_true': {
       const expression = render(String(args['expression']));
       return `select *\nfrom ${model}\nwhere not (${column ? `${column} ` : ''}${expression})`;
