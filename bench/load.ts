@@ -38,6 +38,8 @@ export interface LoadResult {
   refresh: { full: string | null; months: string[] } | null;
   /** The ten slowest models of the load. */
   slowest_models: ModelTiming[];
+  /** Every model's build together (the rest of the models phase: ANALYZE, data tests, compiling). */
+  built_models_seconds: number;
   by_kind: LoadKind[];
   /** Log lines that were expected but never came (the phases they end are then null-safe estimates). */
   missing_marks: string[];
@@ -105,6 +107,7 @@ export async function measureLoad(pool: pg.Pool, dir: string | null, log: (msg: 
     phases: report.phases,
     refresh: report.refresh,
     slowest_models: [...report.models].sort((a, b) => b.seconds - a.seconds).slice(0, SLOWEST),
+    built_models_seconds: report.models.reduce((n, m) => n + m.seconds, 0),
     by_kind: [...byKind.values()].sort((a, b) => a.kind - b.kind),
     missing_marks: missing,
   };

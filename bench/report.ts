@@ -88,6 +88,9 @@ export interface BenchResult {
     full_refresh: string | null;
     months: string[];
     models: { name: string; seconds: number; mode: string }[];
+    /** Of `models_seconds`: ANALYZE of the loaded tables, and every model's build together (the rest: data tests). */
+    analyze_seconds: number;
+    built_models_seconds: number;
   };
   /** A ten-row correction workbook (correction.ts): rows, and seconds by runLoad's phases. */
   correction: { rows: number; end_to_end_seconds: number; phases: Record<string, number>; months: string[]; full_refresh: string | null };
@@ -169,6 +172,8 @@ export function buildResult(args: {
       full_refresh: args.monthly.refresh?.full ?? null,
       months: args.monthly.refresh?.months ?? [],
       models: roundedModels(args.monthly),
+      analyze_seconds: round(args.monthly.phases.analyze, 2),
+      built_models_seconds: round(args.monthly.built_models_seconds, 2),
     },
     correction: {
       rows: args.correction.rows,
@@ -258,6 +263,7 @@ export function formatSummary(r: BenchResult): string {
   }
   const M = r.monthly;
   lines.push(`月度导入 monthly（${M.month} 的 ${M.files} 个文件、${num(M.rows)} 行再次导入到完整仓库）：文件 ${M.files_seconds.toFixed(2)} s，模型 ${M.models_seconds.toFixed(2)} s，汇总表 ${M.rollups_seconds.toFixed(2)} s，端到端 ${M.end_to_end_seconds.toFixed(2)} s`);
+  lines.push(`  模型阶段：ANALYZE ${M.analyze_seconds.toFixed(2)} s，构建全部模型 ${M.built_models_seconds.toFixed(2)} s，其余（数据测试等）${(M.models_seconds - M.analyze_seconds - M.built_models_seconds).toFixed(2)} s`);
   lines.push(`  模型：${M.full_refresh ? `全部重建（${M.full_refresh}）` : `增量，${M.months.length} 个月（${M.months.map((m) => m.slice(0, 7)).join('、')}）`}；最慢的模型：${M.models.map((m) => `${m.name} ${m.seconds.toFixed(2)} s（${m.mode}）`).join('，')}`);
   const C = r.correction;
   lines.push(`补正 correction（${C.rows} 行）：端到端 ${C.end_to_end_seconds.toFixed(2)} s；按阶段 ${Object.entries(C.phases).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join('，')}；模型 ${C.full_refresh ? `全部重建（${C.full_refresh}）` : `增量 ${C.months.map((m) => m.slice(0, 7)).join('、')}`}`);

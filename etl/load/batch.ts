@@ -54,6 +54,8 @@ export interface FileReport {
 export interface LoadPhases {
   plan: number;
   files: number;
+  /** Planner statistics of the loaded raw tables (part of `models`: the models need them). */
+  analyze: number;
   models: number;
   rollups: number;
   /** Publishing the rebuilt models and rollups, the audit record and the commit. */
@@ -215,7 +217,7 @@ interface ModelsOutcome {
  * Models: full or only the changed months (refresh.ts), built aside until
  * published; then kind-12 files merged into the application's items.
  */
-async function modelsPhase(client: pg.ClientBase, batchId: number, planned: PlannedFile[], files: FileReport[], options: LoadOptions): Promise<ModelsOutcome> {
+async function modelsPhase(client: pg.ClientBase, batchId: number, planned: PlannedFile[], files: FileReport[], options: LoadOptions, phases: LoadPhases): Promise<ModelsOutcome> {
   const projectDir = options.projectDir ?? DBT_PROJECT_DIR;
   const fingerprint = await modelFingerprint(projectDir);
   const refresh = await decideRefresh(client, {
@@ -226,7 +228,9 @@ async function modelsPhase(client: pg.ClientBase, batchId: number, planned: Plan
   // Freshly loaded rows have no planner statistics inside this transaction; without them
   // some models' joins take minutes instead of seconds.
   const loadedTables = [...new Set(planned.filter((_, i) => files[i]?.outcome === 'loaded').map((f) => `raw.${f.match.spec.table}`))];
+  const analyzing = performance.now();
   if (loadedTables.length > 0) await client.query(`analyze ${loadedTables.join(', ')}`);
+  phases.analyze = since(analyzing);
   const built = await buildModels(client, projectDir, refresh);
   const rectificationConflicts = await syncImportedRectification(client, batchId);
   await client.query(`update etl.batches set models_hash = $2, changed_months = $3, full_refresh = $4 where batch_id = $1`, [batchId, fingerprint, refresh.months, refresh.full]);
@@ -261,7 +265,7 @@ async function recordFailure(client: pg.ClientBase, batchId: number, error: Erro
 
 export async function runLoad(pool: pg.Pool, paths: readonly string[], options: LoadOptions): Promise<LoadReport> {
   const log = options.log ?? (() => {});
-  const phases: LoadPhases = { plan: 0, files: 0, models: 0, rollups: 0, commit: 0 };
+  const phases: LoadPhases = { plan: 0, files: 0, analyze: 0, models: 0, rollups: 0, commit: 0 };
   await ensureHistorySchema(pool);
   let t = performance.now();
   const { planned, preparers } = await planPhase(paths, options);
@@ -279,7 +283,7 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
     if (changed) {
       log('运行数据模型与数据测试…');
       t = performance.now();
-      models = await modelsPhase(client, batchId, planned, files, options);
+      models = await modelsPhase(client, batchId, planned, files, options, phases);
       phases.models = since(t);
     }
     await markSucceeded(client, batchId, files);
