@@ -6,10 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KINDS } from '../etl/formats/kinds.ts';
+import { kindByNumber, KINDS } from '../etl/formats/kinds.ts';
 import { runLoad, type LoadOptions, type LoadReport } from '../etl/load/batch.ts';
 import { MONTH_RULES } from '../etl/load/changes.ts';
 import { monthsBetween } from '../etl/load/refresh.ts';
+import { relationsToAnalyze } from '../etl/load/statistics.ts';
 import { formatBatch } from '../etl/history/format.ts';
 import { getBatch } from '../etl/history/query.ts';
 import { pid, REGIONS, VIL_A1, VIL_B1, writeSmallCity } from './fixtures/small-city.ts';
@@ -80,6 +81,18 @@ describe('months changed by a load', () => {
     expect(report.refresh).toEqual({ full: null, months: ['2025-03-01'] });
     const stored = await db.pool.query(`select changed_months::text[] as m, full_refresh from etl.batches where batch_id = $1`, [report.batchId]);
     expect(stored.rows[0]).toEqual({ m: ['2025-03-01'], full_refresh: null });
+
+    // planner statistics: the replaced partition only, once the table has its own; the whole table on a full rebuild
+    const partitions = report.files[0]!.partitions!;
+    expect(partitions).toEqual(['raw.low_income_roster_p20250301']);
+    const client = await db.pool.connect();
+    try {
+      const loaded = [{ spec: kindByNumber(4), partitions }, { spec: kindByNumber(6), partitions: [] }];
+      expect(await relationsToAnalyze(client, loaded, false)).toEqual(['raw.low_income_roster_p20250301', 'raw.temp_relief']);
+      expect(await relationsToAnalyze(client, loaded, true)).toEqual(['raw.low_income_roster', 'raw.temp_relief']);
+    } finally {
+      client.release();
+    }
   });
 
   it('a payments batch changes the benefit months of its old rows and of its new rows', async () => {

@@ -13,6 +13,8 @@ import { LOAD_LOCK } from '../../warehouse/locks.ts';
 import type { FileChanges } from './changes.ts';
 import { buildModels, type ModelsBuilt, type ModelTiming } from './models.ts';
 import { decideRefresh, type ModelRefresh } from './refresh.ts';
+import { analyzeLoaded } from './statistics.ts';
+import { kindByNumber } from '../formats/kinds.ts';
 import { copyLines, csvLine } from './copy-rows.ts';
 import { ensureHistorySchema } from '../history/schema.ts';
 import { loadFile, type Reject } from './load-file.ts';
@@ -48,6 +50,8 @@ export interface FileReport {
   forced?: boolean;
   /** The months whose rows the file replaced, added or removed (loaded files). */
   changes?: FileChanges;
+  /** The partitions whose rows the file replaced (loaded files of partitioned kinds). */
+  partitions?: string[];
 }
 
 /** Seconds of each phase of a load. */
@@ -199,7 +203,7 @@ async function filesPhase(client: pg.ClientBase, batchId: number, planned: Plann
       if (spec.table === 'regions') codes = null;
       const rowsRejected = new Set(result.rejects.map((r) => r.rowNumber)).size;
       const note = [forced ? `强制重新导入（内容与批次 ${previous[i]} 导入的文件相同）` : null, result.note].filter(Boolean).join('；') || null;
-      report = { ...base, format: result.format, outcome: 'loaded', note, rowsRead: result.rowsRead, rowsLoaded: result.rowsLoaded, rowsRejected, rejects: result.rejects, lines: result.lines, forced, changes: result.changes };
+      report = { ...base, format: result.format, outcome: 'loaded', note, rowsRead: result.rowsRead, rowsLoaded: result.rowsLoaded, rowsRejected, rejects: result.rejects, lines: result.lines, forced, changes: result.changes, partitions: result.partitions };
     }
     await recordFile(client, batchId, report, file);
     files.push(report);
@@ -225,11 +229,9 @@ async function modelsPhase(client: pg.ClientBase, batchId: number, planned: Plan
     requested: options.fullRefresh === true,
     fingerprint,
   });
-  // Freshly loaded rows have no planner statistics inside this transaction; without them
-  // some models' joins take minutes instead of seconds.
-  const loadedTables = [...new Set(planned.filter((_, i) => files[i]?.outcome === 'loaded').map((f) => `raw.${f.match.spec.table}`))];
   const analyzing = performance.now();
-  if (loadedTables.length > 0) await client.query(`analyze ${loadedTables.join(', ')}`);
+  const loaded = planned.flatMap((f, i) => (files[i]?.outcome === 'loaded' ? [{ spec: kindByNumber(f.match.spec.kind), partitions: files[i]!.partitions ?? [] }] : []));
+  await analyzeLoaded(client, loaded, refresh.full !== null);
   phases.analyze = since(analyzing);
   const built = await buildModels(client, projectDir, refresh);
   const rectificationConflicts = await syncImportedRectification(client, batchId);

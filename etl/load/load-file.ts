@@ -8,7 +8,7 @@ import { applyCorrection } from '../rejects/apply-correction.ts';
 import { ChangeRecorder, type FileChanges } from './changes.ts';
 import { stageRowData } from '../rejects/row-data.ts';
 import { copyChunks } from './copy-rows.ts';
-import { newPartitionUse, partitionNote, replacePartitions, type PartitionUse } from './partitions.ts';
+import { defaultPartitionName, newPartitionUse, partitionName, partitionNote, replacePartitions, type PartitionUse } from './partitions.ts';
 import type { PlannedFile } from './plan.ts';
 import type { LineCount } from '../read/index.ts';
 import type { PreparedFile } from './prepare/pool.ts';
@@ -28,6 +28,8 @@ export interface FileLoadResult {
   note: string | null;
   /** The months whose rows the file replaced, added or removed. */
   changes: FileChanges;
+  /** The partitions (qualified names) whose rows the file replaced: what needs fresh planner statistics. */
+  partitions: string[];
 }
 
 const STAGE = 'pg_temp.load_stage';
@@ -83,8 +85,7 @@ type Done = Extract<PreparedEvent, { type: 'done' }>;
  * partitions (their rows' months recorded before they go, and again once the
  * new rows are in), each run of `data` is one COPY into `target`.
  */
-async function applyEvents(client: pg.ClientBase, spec: KindSpec, target: string, prepared: PreparedFile, onProgress: (bytes: number) => void, partitions: PartitionUse, changes: ChangeRecorder): Promise<Done> {
-  const replaced: string[] = [];
+async function applyEvents(client: pg.ClientBase, spec: KindSpec, target: string, prepared: PreparedFile, onProgress: (bytes: number) => void, partitions: PartitionUse, changes: ChangeRecorder, replaced: string[]): Promise<Done> {
   const events = prepared[Symbol.asyncIterator]();
   let next = await events.next();
   async function* dataRun() {
@@ -118,19 +119,20 @@ export async function loadFile(client: pg.ClientBase, file: PlannedFile, prepare
   let fileRejects: Reject[] = [];
   const partitions = newPartitionUse();
   const changes = new ChangeRecorder(spec);
+  const replaced: string[] = [];
   // The file name is the same on every row: the COPY lines leave it out and it
   // is the column's default while the file is COPYed (dropped again after; the
   // transaction undoes it too).
   const sourceFile = `alter column source_file set default ${client.escapeLiteral(file.name)}`;
   if (copiesIntoPartitions(file.match, file.isCorrection)) {
     await client.query(`alter table raw.${spec.table} ${sourceFile}`);
-    done = await applyEvents(client, spec, `raw.${spec.table}`, prepared, onProgress, partitions, changes);
+    done = await applyEvents(client, spec, `raw.${spec.table}`, prepared, onProgress, partitions, changes, replaced);
     await client.query(`alter table raw.${spec.table} alter column source_file drop default`);
   } else {
     // Kinds with file-wide checks or keyed replacement (and corrections): COPY
     // into a temporary table, check, then replace what the export supersedes.
     await client.query(`drop table if exists ${STAGE}; create temp table load_stage (like raw.${spec.table}); alter table ${STAGE} ${sourceFile}`);
-    done = await applyEvents(client, spec, STAGE, prepared, onProgress, partitions, changes);
+    done = await applyEvents(client, spec, STAGE, prepared, onProgress, partitions, changes, replaced);
     fileRejects = await fileLevelRejects(client, spec);
     if (spec.replace.by !== 'key') throw new Error(`${spec.table} is replaced by partition, not through a staging table`);
     await changes.staged(client, STAGE, spec.replace.columns);
@@ -142,7 +144,10 @@ export async function loadFile(client: pg.ClientBase, file: PlannedFile, prepare
   const rowsLoaded = done.rowsWritten - new Set(fileRejects.map((r) => r.rowNumber)).size;
   const rowsRejected = new Set(rejects.map((r) => r.rowNumber)).size;
   if (rowsLoaded + rowsRejected !== done.rowsRead) throw new Error(`${file.name}：行数核对不一致：读取 ${done.rowsRead} 行，导入 ${rowsLoaded} 行，拒收 ${rowsRejected} 行`);
-  return { rowsRead: done.rowsRead, rowsLoaded, rejects, format: done.format, lines: done.lines, note: partitionNote(spec, partitions), changes: changes.result() };
+  return { rowsRead: done.rowsRead, rowsLoaded, rejects, format: done.format, lines: done.lines, note: partitionNote(spec, partitions), changes: changes.result(), partitions: replacedPartitions(spec, replaced, partitions) };
 }
+
+const replacedPartitions = (spec: KindSpec, values: readonly string[], use: PartitionUse): string[] =>
+  [...new Set(values.map((v) => (use.inDefault.includes(v) ? defaultPartitionName(spec) : partitionName(spec, v))))];
 
 const columnsOf = (spec: KindSpec) => [...spec.columns.map((c) => c.column), ...COPY_LINEAGE];

@@ -1,0 +1,41 @@
+// Planner statistics for what a load changed: freshly loaded rows have none
+// inside the load's transaction, and without them some models' joins take
+// minutes instead of seconds. ANALYZE of a partitioned table samples and
+// re-analyzes every partition (seconds at city scale, for 24 months that did
+// not change), so a monthly load analyzes only the partitions it replaced; the
+// parent's own statistics (which autovacuum never gathers) are taken when it
+// has none yet or the models are rebuilt in full.
+import type pg from 'pg';
+import type { KindSpec } from '../formats/kinds.ts';
+
+export interface LoadedTable {
+  spec: KindSpec;
+  /** Partitions whose rows were replaced (partitioned kinds; none for corrections). */
+  partitions: readonly string[];
+}
+
+async function hasParentStatistics(client: pg.ClientBase, table: string): Promise<boolean> {
+  const r = await client.query(`select 1 from pg_stats where schemaname = 'raw' and tablename = $1 and inherited limit 1`, [table]);
+  return r.rows.length > 0;
+}
+
+/** The relations to ANALYZE after loading `loaded` (a table once however many files it had). */
+export async function relationsToAnalyze(client: pg.ClientBase, loaded: readonly LoadedTable[], full: boolean): Promise<string[]> {
+  const byTable = new Map<string, { spec: KindSpec; partitions: Set<string> }>();
+  for (const l of loaded) {
+    const entry = byTable.get(l.spec.table) ?? { spec: l.spec, partitions: new Set<string>() };
+    for (const p of l.partitions) entry.partitions.add(p);
+    byTable.set(l.spec.table, entry);
+  }
+  const out: string[] = [];
+  for (const [table, { spec, partitions }] of byTable) {
+    if (spec.replace.by !== 'partition' || full || !(await hasParentStatistics(client, table))) out.push(`raw.${table}`);
+    else out.push(...[...partitions].sort());
+  }
+  return out;
+}
+
+export async function analyzeLoaded(client: pg.ClientBase, loaded: readonly LoadedTable[], full: boolean): Promise<void> {
+  const relations = await relationsToAnalyze(client, loaded, full);
+  if (relations.length > 0) await client.query(`analyze ${relations.join(', ')}`);
+}
