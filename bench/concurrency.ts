@@ -161,7 +161,8 @@ export async function measureConcurrency(args: {
     load.started_at_s = round((load.from - started) / 1000);
     log(`并发：第 ${load.started_at_s} 秒开始月度导入 …`);
     try {
-      await measureMonthlyLoad(pool, data, CACHE_DIR, () => {});
+      // the monthly step loaded the same copies before: without force every file would be skipped
+      await measureMonthlyLoad(pool, data, CACHE_DIR, () => {}, { force: true });
     } catch (e) {
       load.error = (e as Error).message;
     }

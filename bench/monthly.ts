@@ -8,6 +8,7 @@ import { appendFile, copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import type { BenchData } from './data.ts';
+import type { LoadOptions } from '../etl/load/batch.ts';
 import { measureLoad, type LoadResult } from './load.ts';
 
 /** The newest YYYYMM in the file names of the monthly exports, and those files. */
@@ -19,7 +20,8 @@ export function newestMonthFiles(data: BenchData): { month: string; files: strin
   return { month, files: data.files.map((f) => f.path).filter((f) => monthOf(f) === month) };
 }
 
-export async function measureMonthlyLoad(pool: pg.Pool, data: BenchData, workDir: string, log: (msg: string) => void): Promise<LoadResult & { month: string }> {
+/** `options.force`: load the files again although the same copies were loaded before (a second monthly load). */
+export async function measureMonthlyLoad(pool: pg.Pool, data: BenchData, workDir: string, log: (msg: string) => void, options: Partial<LoadOptions> = {}): Promise<LoadResult & { month: string }> {
   const { month, files } = newestMonthFiles(data);
   const dir = path.join(workDir, `monthly-${month}`);
   await rm(dir, { recursive: true, force: true });
@@ -31,7 +33,7 @@ export async function measureMonthlyLoad(pool: pg.Pool, data: BenchData, workDir
       await appendFile(copy, '\r\n');
     }
     log(`月度导入：${month} 的 ${files.length} 个导出文件再次到达（内容相同、校验和不同）`);
-    return { ...(await measureLoad(pool, dir, log)), month };
+    return { ...(await measureLoad(pool, dir, log, () => {}, options)), month };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
