@@ -2,7 +2,7 @@
 // terminal, and a summary per file with the first rejected rows.
 import cliProgress from 'cli-progress';
 import { terminalText } from '../formats/control-chars.ts';
-import { lineAccountText } from '../history/format.ts';
+import { lineAccountText, monthsText } from '../history/format.ts';
 import type { FileReport, LoadOptions, LoadReport } from './batch.ts';
 
 const MAX_REJECTS_SHOWN = 20;
@@ -50,6 +50,10 @@ const accountOf = (f: FileReport) =>
 
 export function formatLoadSummary(report: LoadReport): string {
   const lines: string[] = [`导入批次 ${report.batchId} 完成${report.modelsRun ? `（数据模型与测试用时 ${report.modelSeconds.toFixed(1)} 秒）` : '（没有新数据，未重建模型）'}`];
+  if (report.refresh) {
+    const { full, months } = report.refresh;
+    lines.push(full ? `数据模型全部重建（${full}）` : months.length > 0 ? `数据模型增量重建 ${months.length} 个月（${monthsText(months)}）` : '数据模型增量构建：没有月份的数据变化');
+  }
   lines.push('文件 | 类型 | 读取 | 导入 | 拒收 | 文件行数 | 说明');
   for (const f of report.files) {
     const note = [f.format, f.note].filter(Boolean).join('；');
