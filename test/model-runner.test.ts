@@ -422,6 +422,15 @@ describe('selection and rebuilds', () => {
     expect(upstream.models.map((m) => m.name).sort()).toEqual(['household_summary', 'stg_households', 'stg_people']);
   });
 
+  it('selects by source as dbt does: source:raw.table+ is what a changed table feeds', async () => {
+    const fed = await rolledBack(() => runModels(client, { projectDir: BASIC, select: ['source:raw.households+'] }));
+    expect(fed.models.map((m) => m.name).sort()).toEqual(['household_summary', 'stg_households']);
+    const direct = await rolledBack(() => runModels(client, { projectDir: BASIC, select: ['source:raw.people'] }));
+    expect(direct.models.map((m) => m.name)).toEqual(['stg_people']);
+    const whole = await rolledBack(() => runModels(client, { projectDir: BASIC, select: ['source:raw'] }));
+    expect(whole.models.map((m) => m.name).sort()).toEqual(['stg_households', 'stg_people']);
+  });
+
   it('switches a relation between view and table', async () => {
     const dir = await writeProject({
       'dbt_project.yml': 'name: switch\nmodel-paths: ["models"]\nmodels:\n  switch:\n    +schema: switch_test\n',

@@ -1,6 +1,6 @@
 // Model selection, a subset of dbt's `--select` syntax:
-//   name, stg_*, tag:daily, path:staging/sub  — each optionally with `+` before (ancestors)
-//   and/or after (descendants).
+//   name, stg_*, tag:daily, path:staging/sub, source:raw.table (or source:raw)  — each
+//   optionally with `+` before (ancestors) and/or after (descendants).
 import type { CompiledModel } from './compile.ts';
 import { ModelProjectError } from './errors.ts';
 import { reachable } from './graph.ts';
@@ -27,8 +27,13 @@ function matchBase(selector: string, models: Map<string, CompiledModel>): string
         .filter((m) => m.node.file === prefix || m.node.file.startsWith(`${prefix}/`))
         .map((m) => m.node.name);
     }
+    case 'source': {
+      // dbt: the models that select from the source (`source:raw`) or one of its tables (`source:raw.table`)
+      const matches = (s: string) => s === value || s.startsWith(`${value}.`);
+      return all.filter((m) => m.sources.some(matches)).map((m) => m.node.name);
+    }
     default:
-      throw new ModelProjectError(`无法识别的选择器 ${selector}：支持 模型名（可用 *）、tag:标签、path:目录，前后可加 +`);
+      throw new ModelProjectError(`无法识别的选择器 ${selector}：支持 模型名（可用 *）、tag:标签、path:目录、source:来源.表，前后可加 +`);
   }
 }
 
