@@ -429,6 +429,10 @@ describe('selection and rebuilds', () => {
     expect(direct.models.map((m) => m.name)).toEqual(['stg_people']);
     const whole = await rolledBack(() => runModels(client, { projectDir: BASIC, select: ['source:raw'] }));
     expect(whole.models.map((m) => m.name).sort()).toEqual(['stg_households', 'stg_people']);
+    // a table no model reads selects nothing (a load of it rebuilds nothing); a misspelt model name is an error
+    const unread = await rolledBack(() => runModels(client, { projectDir: BASIC, select: ['source:raw.unread+'] }));
+    expect(unread.models).toEqual([]);
+    await expect(rolledBack(() => runModels(client, { projectDir: BASIC, select: ['no_such_model+'] }))).rejects.toThrow(/没有匹配任何模型/);
   });
 
   it('switches a relation between view and table', async () => {

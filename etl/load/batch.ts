@@ -233,7 +233,7 @@ async function modelsPhase(client: pg.ClientBase, batchId: number, planned: Plan
   const loaded = planned.flatMap((f, i) => (files[i]?.outcome === 'loaded' ? [{ spec: kindByNumber(f.match.spec.kind), partitions: files[i]!.partitions ?? [] }] : []));
   await analyzeLoaded(client, loaded, refresh.full !== null);
   phases.analyze = since(analyzing);
-  const built = await buildModels(client, projectDir, refresh);
+  const built = await buildModels(client, projectDir, refresh, [...new Set(loaded.map((l) => l.spec.table))]);
   const rectificationConflicts = await syncImportedRectification(client, batchId);
   await client.query(`update etl.batches set models_hash = $2, changed_months = $3, full_refresh = $4 where batch_id = $1`, [batchId, fingerprint, refresh.months, refresh.full]);
   return { refresh, built, rectificationConflicts };

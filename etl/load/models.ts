@@ -26,9 +26,15 @@ export interface ModelsBuilt {
   publish(): Promise<void>;
 }
 
-export async function buildModels(client: pg.ClientBase, projectDir: string, refresh: ModelRefresh): Promise<ModelsBuilt> {
+/**
+ * `changedTables`: the raw tables the load changed. Short of a full rebuild, only
+ * the models they feed run (dbt's `source:raw.<table>+`): the others' inputs are
+ * as they were. Empty: every model.
+ */
+export async function buildModels(client: pg.ClientBase, projectDir: string, refresh: ModelRefresh, changedTables: readonly string[] = []): Promise<ModelsBuilt> {
   const options: RunOptions = {
     projectDir,
+    select: refresh.full === null && changedTables.length > 0 ? changedTables.map((t) => `source:raw.${t}+`) : undefined,
     vars: { changed_months: refresh.months },
     fullRefresh: refresh.full !== null,
     deferPublish: true,

@@ -50,7 +50,8 @@ export function selectModels(
     const downstream = raw.endsWith('+') && raw.length > 1;
     const base = raw.slice(upstream ? 1 : 0, downstream ? -1 : undefined);
     const matched = matchBase(base, models);
-    if (matched.length === 0) throw new ModelProjectError(`选择器 ${raw} 没有匹配任何模型`);
+    // a source table no model reads is legitimate (a load selects what each changed table feeds)
+    if (matched.length === 0 && !base.startsWith('source:')) throw new ModelProjectError(`选择器 ${raw} 没有匹配任何模型`);
     for (const name of matched) {
       selected.add(name);
       if (upstream) for (const n of reachable(name, graph.parents)) selected.add(n);
