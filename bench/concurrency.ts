@@ -2,14 +2,19 @@
 // Argon2id, POST /api/auth/login) and then, for a fixed time, opening the
 // leadership page or the 基本生活救助 catalogue page (their Cube queries over
 // HTTP, one at a time, with think times), while the monthly load runs in the
-// middle. Reports p50/p95/p99 per query, before/during/after the load, errors
-// and throughput. Never run in CI; no test asserts these timings.
+// middle. The users run on their own thread (concurrency-users.ts), as clients
+// would on their own machines: on the server's event loop their own requests
+// and JSON counted as server latency. Reports p50/p95/p99 per query,
+// before/during/after the load, errors and throughput. Never run in CI; no
+// test asserts these timings.
+import { Worker } from 'node:worker_threads';
 import type { Query } from '@cubejs-client/core';
 import type pg from 'pg';
 import { createUser } from '../auth/users.ts';
 import { LIVING_VIEWS, timeDimensionOf } from '../dashboard/src/catalogue.ts';
 import { searchDateRange } from '../dashboard/src/period.ts';
 import { CACHE_DIR, type BenchData } from './data.ts';
+import type { UserSample, UsersJob, UsersOutcome } from './concurrency-users.ts';
 import { measureMonthlyLoad } from './monthly.ts';
 import type { Gateway, PageQuery } from './queries.ts';
 import { percentile, round } from './stats.ts';
@@ -38,11 +43,6 @@ export interface ConcurrencyResult {
   monthly_load: { started_at_s: number; seconds: number; error: string | null };
 }
 
-interface Sample {
-  name: string;
-  at: number;
-  ms: number;
-}
 
 const PASSWORD = 'Bench-Concurrent-User-2026';
 const THINK_MS: [number, number] = [250, 1_500];
@@ -54,18 +54,6 @@ function summary(ms: readonly number[]): LatencySummary {
     p95_ms: round(percentile(ms, 0.95)),
     p99_ms: round(percentile(ms, 0.99)),
     max_ms: round(Math.max(...ms)),
-  };
-}
-
-/** A small deterministic generator (mulberry32), so runs issue the same sequence. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -103,13 +91,16 @@ async function signIn(baseUrl: string, name: string): Promise<{ token: string; m
   return { token: body.token, ms: performance.now() - started };
 }
 
-async function run(baseUrl: string, token: string, q: PageQuery): Promise<void> {
-  const url = q.kind === 'meta'
-    ? `${baseUrl}/cubejs-api/v1/meta`
-    : `${baseUrl}/cubejs-api/v1/load?queryType=multi&query=${encodeURIComponent(JSON.stringify(q.query))}`;
-  const res = await fetch(url, { headers: { Authorization: token } });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${q.name}: HTTP ${res.status} ${text.slice(0, 160)}`);
+/** The users' loop on its own thread (concurrency-users.ts), so it does not share the server's event loop. */
+function runUsersOnThread(job: UsersJob): Promise<UsersOutcome> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./concurrency-users.mjs', import.meta.url), { workerData: job });
+    worker.once('message', (outcome: UsersOutcome) => {
+      resolve(outcome);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+  });
 }
 
 export async function measureConcurrency(args: {
@@ -128,36 +119,16 @@ export async function measureConcurrency(args: {
   const names = await createUsers(pool, users, args.cityCode);
   const signIns = await Promise.all(names.map((n) => signIn(gateway.baseUrl, n)));
 
-  const samples: Sample[] = [];
-  const errors: string[] = [];
-  const started = performance.now();
+  // epoch milliseconds: the users' thread has its own performance clock
+  const now = () => performance.timeOrigin + performance.now();
+  const started = now();
   const deadline = started + seconds * 1000;
   const loadAt = started + (seconds * 1000) / 3;
   const load = { started_at_s: 0, seconds: 0, error: null as string | null, from: Infinity, to: Infinity };
 
-  const user = async (index: number, token: string) => {
-    const next = random(index + 1);
-    const sleep = () => new Promise((r) => setTimeout(r, THINK_MS[0] + next() * (THINK_MS[1] - THINK_MS[0])));
-    await sleep();
-    while (performance.now() < deadline) {
-      const page = pages[Math.floor(next() * pages.length)]!;
-      for (const q of page) {
-        if (performance.now() >= deadline) return;
-        const t0 = performance.now();
-        try {
-          await run(gateway.baseUrl, token, q);
-          samples.push({ name: q.name, at: t0, ms: performance.now() - t0 });
-        } catch (e) {
-          errors.push((e as Error).message);
-        }
-      }
-      await sleep();
-    }
-  };
-
   const monthly = (async () => {
-    await new Promise((r) => setTimeout(r, loadAt - performance.now()));
-    load.from = performance.now();
+    await new Promise((r) => setTimeout(r, loadAt - now()));
+    load.from = now();
     load.started_at_s = round((load.from - started) / 1000);
     log(`并发：第 ${load.started_at_s} 秒开始月度导入 …`);
     try {
@@ -166,18 +137,22 @@ export async function measureConcurrency(args: {
     } catch (e) {
       load.error = (e as Error).message;
     }
-    load.to = performance.now();
+    load.to = now();
     load.seconds = round((load.to - load.from) / 1000);
     log(`并发：月度导入用时 ${load.seconds} 秒${load.error ? `，失败：${load.error}` : ''}`);
   })();
 
   log(`并发：${users} 个用户，${seconds} 秒 …`);
-  await Promise.all([...signIns.map((s, i) => user(i, s.token)), monthly]);
-  const elapsed = (performance.now() - started) / 1000;
+  const pageQueries = pages.map((page) => page.map(({ name, kind, query }) => ({ name, kind, query })));
+  const [{ samples, errors }] = await Promise.all([
+    runUsersOnThread({ baseUrl: gateway.baseUrl, tokens: signIns.map((s) => s.token), pages: pageQueries, deadline, think_ms: THINK_MS }),
+    monthly,
+  ]);
+  const elapsed = (now() - started) / 1000;
 
   const byName = new Map<string, number[]>();
   for (const s of samples) byName.set(s.name, [...(byName.get(s.name) ?? []), s.ms]);
-  const window = (keep: (s: Sample) => boolean) => {
+  const window = (keep: (s: UserSample) => boolean) => {
     const ms = samples.filter(keep).map((s) => s.ms);
     return ms.length > 0 ? summary(ms) : null;
   };
