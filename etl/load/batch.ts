@@ -28,7 +28,6 @@ import { syncImportedRectification, type RectificationConflict } from '../../rec
 
 /** The dbt project root (dbt_project.yml). */
 export const DBT_PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export { LOAD_LOCK } from '../../warehouse/locks.ts';
 /** File i + 1 is prepared while file i is COPYed. */
 const PREPARING_THREADS = 2;
 
