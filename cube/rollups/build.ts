@@ -22,9 +22,51 @@ create table if not exists ${ROLLUP_SCHEMA}.builds (
 export interface RollupBuild {
   id: string;
   tableName: string;
-  outcome: 'built' | 'fresh';
+  /**
+   * built; fresh: its refresh key did not change; unchanged: its key changed
+   * but the load changed none of its sources, so the key is carried forward
+   * without a rebuild (see `LoadSources`).
+   */
+  outcome: 'built' | 'fresh' | 'unchanged';
   rows: number;
   ms: number;
+}
+
+/**
+ * What a load changed, for the rollups it need not rebuild: a rollup whose
+ * refresh key is due only because a load succeeded (the key is the last
+ * successful batch) reads the same rows as before when the load wrote none of
+ * the relations it reads.
+ */
+export interface LoadSources {
+  /** Relations (`schema.table`, unquoted) the load wrote: its raw tables and every model it built. */
+  changed: ReadonlySet<string>;
+  /** Schemas only loads write (raw and the models'): a rollup reading anything else is always rebuilt. */
+  loadSchemas: ReadonlySet<string>;
+  /** Rollup id → whether it was fresh before the load (its stored key equal to the key before the load's batch succeeded). */
+  freshBefore: ReadonlyMap<string, boolean>;
+}
+
+const RELATION = /\b(?:from|join)\s+((?:"(?:[^"]|"")+"|[a-z_][\w$]*)\.(?:"(?:[^"]|"")+"|[a-z_][\w$]*))/gi;
+const unquote = (part: string) => (part.startsWith('"') ? part.slice(1, -1).replace(/""/g, '"') : part.toLowerCase());
+
+/** The relations (`schema.table`) a rollup's SQL reads; a subquery or unqualified table leaves none, or fewer. */
+export function rollupSources(rollup: Pick<RollupDefinition, 'selectSql'>): string[] {
+  const out = new Set<string>();
+  for (const m of rollup.selectSql.matchAll(RELATION)) {
+    const [schema, table] = m[1]!.match(/"(?:[^"]|"")+"|[^.]+/g)!;
+    out.add(`${unquote(schema!)}.${unquote(table!)}`);
+  }
+  return [...out];
+}
+
+/** Whether the load left every relation the rollup reads as it was (then the rollup is too, if it was fresh before). */
+function untouchedBy(rollup: RollupDefinition, load: LoadSources): boolean {
+  if (load.freshBefore.get(rollup.id) !== true) return false;
+  // a FROM ( subquery ) or a table without schema: sources unknown
+  if (/\b(?:from|join)\s*\(/i.test(rollup.selectSql)) return false;
+  const sources = rollupSources(rollup);
+  return sources.length > 0 && sources.every((s) => load.loadSchemas.has(s.split('.')[0]!) && !load.changed.has(s));
 }
 
 const unqualified = (table: string) => table.split('.').pop()!;
@@ -35,14 +77,26 @@ async function refreshKeyOf(client: pg.ClientBase, rollup: RollupDefinition): Pr
   return JSON.stringify(r.rows[0] ?? null);
 }
 
-async function currentKey(client: pg.ClientBase, rollup: RollupDefinition): Promise<string | null | undefined> {
+/** The refresh key and version the rollup's current table was built (or carried forward) with; undefined: no table. */
+async function currentBuild(client: pg.ClientBase, rollup: RollupDefinition): Promise<{ key: string | null; version: string } | undefined> {
   const exists = await client.query(`select to_regclass($1) is not null as ok`, [rollup.tableName]);
   if (!exists.rows[0].ok) return undefined;
-  const r = await client.query<{ refresh_key: string | null }>(
-    `select refresh_key from ${ROLLUP_SCHEMA}.builds where rollup_id = $1 order by built_at desc limit 1`,
+  const r = await client.query<{ refresh_key: string | null; version: string }>(
+    `select refresh_key, version from ${ROLLUP_SCHEMA}.builds where rollup_id = $1 order by built_at desc limit 1`,
     [rollup.id],
   );
-  return r.rows[0] ? r.rows[0].refresh_key : undefined;
+  return r.rows[0] ? { key: r.rows[0].refresh_key, version: r.rows[0].version } : undefined;
+}
+
+/** Each rollup: whether its stored refresh key equals its key now (before a load marks its batch succeeded). */
+export async function freshRollups(client: pg.ClientBase, rollups: RollupDefinition[]): Promise<Map<string, boolean>> {
+  await client.query(ROLLUP_REGISTRY_DDL);
+  const out = new Map<string, boolean>();
+  for (const rollup of rollups) {
+    const current = await currentBuild(client, rollup);
+    out.set(rollup.id, current !== undefined && current.key === (await refreshKeyOf(client, rollup)));
+  }
+  return out;
 }
 
 /** A rollup built under a versioned name, not yet under the name the compiler reads. */
@@ -94,16 +148,36 @@ async function buildShadow(client: pg.ClientBase, rollup: RollupDefinition, refr
   };
 }
 
-/** Builds the stale rollups (all of them with `force`) under versioned names. */
-async function buildStale(client: pg.ClientBase, rollups: RollupDefinition[], force: boolean, readFrom: ReadonlyMap<string, string> = new Map()): Promise<{ results: RollupBuild[]; shadows: ShadowBuild[] }> {
+/** A rollup left as it is, its refresh key carried forward when published. */
+function carried(client: pg.ClientBase, rollup: RollupDefinition, version: string, key: string | null): ShadowBuild {
+  return {
+    build: { id: rollup.id, tableName: rollup.tableName, outcome: 'unchanged', rows: 0, ms: 0 },
+    async swap() {
+      await client.query(`update ${ROLLUP_SCHEMA}.builds set refresh_key = $3 where rollup_id = $1 and version = $2`, [rollup.id, version, key]);
+    },
+  };
+}
+
+/**
+ * Builds the stale rollups (all of them with `force`) under versioned names;
+ * with `load`, a stale rollup whose sources the load did not change is carried
+ * forward instead.
+ */
+async function buildStale(client: pg.ClientBase, rollups: RollupDefinition[], force: boolean, readFrom: ReadonlyMap<string, string> = new Map(), load?: LoadSources): Promise<{ results: RollupBuild[]; shadows: ShadowBuild[] }> {
   await client.query(ROLLUP_REGISTRY_DDL);
   const results: RollupBuild[] = [];
   const shadows: ShadowBuild[] = [];
   for (const rollup of rollups) {
     const key = await refreshKeyOf(client, rollup);
-    const current = await currentKey(client, rollup);
-    if (!force && current !== undefined && current === key) {
+    const current = await currentBuild(client, rollup);
+    if (!force && current !== undefined && current.key === key) {
       results.push({ id: rollup.id, tableName: rollup.tableName, outcome: 'fresh', rows: 0, ms: 0 });
+      continue;
+    }
+    if (!force && current !== undefined && load && untouchedBy(rollup, load)) {
+      const shadow = carried(client, rollup, current.version, key);
+      shadows.push(shadow);
+      results.push(shadow.build);
       continue;
     }
     const shadow = await buildShadow(client, rollup, key, readFrom);
@@ -151,10 +225,10 @@ export interface PendingRollups {
 export async function buildRollupsInTransaction(
   client: pg.ClientBase,
   rollups: RollupDefinition[],
-  options: { force?: boolean; readFrom?: ReadonlyMap<string, string> } = {},
+  options: { force?: boolean; readFrom?: ReadonlyMap<string, string>; load?: LoadSources } = {},
 ): Promise<PendingRollups> {
   await client.query('select pg_advisory_xact_lock($1)', [REFRESH_LOCK]);
-  const { results, shadows } = await buildStale(client, rollups, options.force ?? false, options.readFrom);
+  const { results, shadows } = await buildStale(client, rollups, options.force ?? false, options.readFrom, options.load);
   return {
     builds: results,
     async publish() {

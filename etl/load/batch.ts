@@ -8,12 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { buildModelRollups, type PendingRollups, type RollupBuild } from '../../cube/rollups/index.ts';
+import { buildModelRollups, rollupsBeforeLoad, type PendingRollups, type RollupBuild } from '../../cube/rollups/index.ts';
 import { LOAD_LOCK } from '../../warehouse/locks.ts';
 import type { FileChanges } from './changes.ts';
 import { buildModels, type ModelsBuilt, type ModelTiming } from './models.ts';
 import { decideRefresh, type ModelRefresh } from './refresh.ts';
 import { analyzeLoaded } from './statistics.ts';
+import { LOAD_SCHEMAS, loadWrites } from './rollup-sources.ts';
 import { kindByNumber } from '../formats/kinds.ts';
 import { copyLines, csvLine } from './copy-rows.ts';
 import { ensureHistorySchema } from '../history/schema.ts';
@@ -165,7 +166,8 @@ async function beginBatch(client: pg.ClientBase, paths: readonly string[], optio
  * Files: each file prepared (read, validated, encoded) on a thread, COPYed, and
  * replacing what it supersedes (load-file.ts), in plan order. While file i is
  * COPYed, file i + 1 is prepared; a file after a regions file waits, as it is
- * checked against the loaded regions. Files loaded before are skipped unless forced.
+ * checked against the loaded regions. A file due while no thread has started
+ * yet (the first) is prepared on this thread. Files loaded before are skipped unless forced.
  */
 async function filesPhase(client: pg.ClientBase, batchId: number, planned: PlannedFile[], preparers: PreparerPool, options: LoadOptions): Promise<FileReport[]> {
   const previous: (number | null)[] = [];
@@ -173,11 +175,13 @@ async function filesPhase(client: pg.ClientBase, batchId: number, planned: Plann
   const files: FileReport[] = [];
   let codes: string[] | null = null;
   const preparing = new Map<number, PreparedFile>();
-  const prepare = (i: number): PreparedFile => {
+  // `now`: the file is loaded next, so it is prepared here rather than wait for a thread still starting
+  const prepare = (i: number, now: boolean): PreparedFile => {
     let prepared = preparing.get(i);
     if (!prepared) {
       const file = planned[i]!;
-      prepared = preparers.prepare(prepareJob(file, batchId, file.match.spec.table === 'regions' ? null : codes));
+      const job = prepareJob(file, batchId, file.match.spec.table === 'regions' ? null : codes);
+      prepared = now ? preparers.prepareFirst(job) : preparers.prepare(job);
       preparing.set(i, prepared);
     }
     return prepared;
@@ -194,9 +198,9 @@ async function filesPhase(client: pg.ClientBase, batchId: number, planned: Plann
       options.onProgress?.(file, file.size);
     } else {
       if (spec.table !== 'regions') codes ??= await regionCodes(client);
-      const prepared = prepare(i);
+      const prepared = prepare(i, true);
       const next = nextToLoad(i);
-      if (next >= 0 && spec.table !== 'regions' && planned[next]!.match.spec.table !== 'regions') prepare(next);
+      if (next >= 0 && spec.table !== 'regions' && planned[next]!.match.spec.table !== 'regions') prepare(next, false);
       const result = await loadFile(client, file, prepared, (bytes) => options.onProgress?.(file, bytes));
       preparing.delete(i);
       if (spec.table === 'regions') codes = null;
@@ -287,13 +291,20 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
       models = await modelsPhase(client, batchId, planned, files, options, phases);
       phases.models = since(t);
     }
+    const refreshing = changed && options.refreshRollups !== false;
+    t = performance.now();
+    // which rollups are fresh is read before the batch succeeds: that changes every rollup's refresh key
+    const before = refreshing ? await rollupsBeforeLoad(client) : null;
+    phases.rollups = since(t);
     await markSucceeded(client, batchId, files);
     let rollups: PendingRollups | null = null;
-    if (changed && options.refreshRollups !== false) {
+    if (before) {
       log('刷新汇总表（rollups）…');
       t = performance.now();
-      rollups = await buildModelRollups(client, { readFrom: models?.built.unpublished });
-      phases.rollups = since(t);
+      const loadedTables = [...new Set(planned.flatMap((f, i) => (files[i]?.outcome === 'loaded' ? [f.match.spec.table] : [])))];
+      const changedRelations = loadWrites(loadedTables, models?.built.models ?? []);
+      rollups = await buildModelRollups(client, { readFrom: models?.built.unpublished, load: { before, changed: changedRelations, loadSchemas: LOAD_SCHEMAS } });
+      phases.rollups += since(t);
     }
     t = performance.now();
     await commitPhase(client, batchId, files, models, rollups, options);

@@ -13,6 +13,8 @@ export interface ModelTiming {
   seconds: number;
   /** How the runner built it (e.g. full, incremental, view). */
   mode: string;
+  /** Its relation, `schema.identifier` unquoted (what the load wrote: the rollups ask). */
+  relation: string;
 }
 
 export interface ModelsBuilt {
@@ -47,7 +49,10 @@ export async function buildModels(client: pg.ClientBase, projectDir: string, ref
     unpublished.set(`${relation.schema}.${relation.identifier}`, shadowRelation(relation).toString());
   }
   return {
-    models: result.models.map((m) => ({ name: m.name, seconds: m.durationMs / 1000, mode: m.mode })),
+    models: result.models.map((m) => {
+      const relation = parseRelation(m.relation);
+      return { name: m.name, seconds: m.durationMs / 1000, mode: m.mode, relation: `${relation.schema}.${relation.identifier}` };
+    }),
     unpublished,
     publish: () => result.publish(),
   };

@@ -1,7 +1,8 @@
 // Streams the first worksheet of an XLSX export.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJS } from './exceljs.ts';
 import type { CellValue } from '../formats/values.ts';
 import { MAX_FIELD_CHARS } from './csv-parse.ts';
 import { columnName, longFieldIssue, rowChecks, shownValue } from './row-issues.ts';
@@ -54,7 +55,7 @@ const WHOLE_READ_MAX_BYTES = 64 * 1024 * 1024;
 async function openXlsxWhole(file: string): Promise<SourceTable> {
   const { size } = await stat(file);
   if (size > WHOLE_READ_MAX_BYTES) throw new SourceReadError(`无法以流方式读取该 XLSX 文件，且文件超过 ${WHOLE_READ_MAX_BYTES / 1024 / 1024} MB：请另存为 CSV 后导入`);
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcelJS()).Workbook();
   await workbook.xlsx.readFile(file);
   const sheet = workbook.worksheets[0];
   if (!sheet) throw new SourceReadError('工作簿中没有工作表');
@@ -116,11 +117,13 @@ export async function openXlsx(file: string): Promise<SourceTable> {
 }
 
 async function openXlsxStreaming(file: string): Promise<SourceTable> {
+  // loaded before the stream opens: its 'data' listener starts the flow
+  const { stream } = await loadExcelJS();
   const input = createReadStream(file);
   let consumed = 0;
   input.on('data', (chunk) => { consumed += chunk.length; });
   // styles are needed to tell date cells from numbers
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { styles: 'cache', sharedStrings: 'cache', worksheets: 'emit', hyperlinks: 'ignore', entries: 'ignore' });
+  const reader = new stream.xlsx.WorkbookReader(input, { styles: 'cache', sharedStrings: 'cache', worksheets: 'emit', hyperlinks: 'ignore', entries: 'ignore' });
 
   const sheets = reader[Symbol.asyncIterator]();
   let sheetRows: AsyncIterator<ExcelJS.Row>;

@@ -17,7 +17,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJS } from '../read/exceljs.ts';
 import { detectKind, normaliseHeader, type HeaderMatch } from '../formats/detect.ts';
 import type { KindSpec, ReplaceRule, ValueType } from '../formats/kinds.ts';
 import { cellText } from '../formats/validate.ts';
@@ -114,7 +115,7 @@ export interface WorkbookPlan {
 export async function planCorrectionWorkbook(file: string): Promise<WorkbookPlan | null> {
   // read whole below: a zip bomb is refused before exceljs inflates it
   await checkZipBounds(file);
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcelJS()).Workbook();
   await workbook.xlsx.readFile(file);
   const sheets = workbook.worksheets.map((sheet) => {
     const rows: { number: number; cells: CellValue[] }[] = [];

@@ -10,5 +10,7 @@ export type ToWorker =
   | { type: 'consumed'; bytes: number };
 
 export type FromWorker =
+  /** The thread has loaded its modules and takes jobs at once. */
+  | { type: 'ready' }
   | { type: 'event'; event: PreparedEvent }
   | { type: 'failed'; message: string; readError: boolean };

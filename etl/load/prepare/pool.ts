@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { SourceReadError } from '../../read/index.ts';
 import type { FromWorker, ToWorker } from './messages.ts';
-import type { PrepareJob, PreparedEvent } from './prepare.ts';
+import { prepareFile, type PrepareJob, type PreparedEvent } from './prepare.ts';
 
 /** The events of one file, in order; iterate once. */
 export interface PreparedFile extends AsyncIterable<PreparedEvent> {}
@@ -22,6 +22,8 @@ class PreparingThread {
   readonly worker: Worker;
   /** Files sent to this thread and not yet finished, oldest first. */
   private readonly pending: Pending[] = [];
+  /** The thread has loaded its modules (it takes a second or more to start: tsx, the readers). */
+  ready = false;
 
   constructor() {
     // A larger young generation: each batch of parsed rows lives briefly, and
@@ -60,6 +62,10 @@ class PreparingThread {
   }
 
   private receive(message: FromWorker): void {
+    if (message.type === 'ready') {
+      this.ready = true;
+      return;
+    }
     const pending = this.pending[0];
     if (!pending) return;
     if (message.type === 'failed') {
@@ -103,7 +109,32 @@ export class PreparerPool {
     return thread.send(job);
   }
 
+  /**
+   * Prepares `job` on a thread when one has started, else here, on the
+   * loader's thread, as it is read: a load's first file need not wait the
+   * second or more the threads take to start (they take the next files).
+   */
+  prepareFirst(job: PrepareJob): PreparedFile {
+    this.start();
+    if (this.threads.some((t) => t.ready && t.load === 0)) return this.prepare(job);
+    return preparedHere(job);
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.threads.splice(0).map((t) => t.terminate()));
   }
+}
+
+/** `job` prepared on this thread, its errors named as a thread names them. */
+function preparedHere(job: PrepareJob): PreparedFile {
+  return {
+    async *[Symbol.asyncIterator]() {
+      try {
+        yield* prepareFile(job);
+      } catch (e) {
+        const text = `${job.name}：${(e as Error).message}`;
+        throw e instanceof SourceReadError ? new SourceReadError(text) : new Error(text);
+      }
+    },
+  };
 }

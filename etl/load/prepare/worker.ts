@@ -46,3 +46,5 @@ port.on('message', (message: ToWorker) => {
     }
   }
 });
+
+port.postMessage({ type: 'ready' } satisfies FromWorker);
