@@ -41,6 +41,12 @@ export interface RenderContext {
   postHookThis: Relation;
 }
 
+/** Where ref() points in a snippet, and what is_incremental() answers there (default false, as in dbt's tests). */
+export interface SnippetContext {
+  resolveRef?: (name: string) => Relation;
+  isIncremental?: boolean;
+}
+
 export interface RenderedModel {
   sql: string;
   preHooks: string[];
@@ -57,7 +63,7 @@ export interface CompiledProject {
    * Render a Jinja snippet outside a model (test arguments such as `where:` or `to: ref('x')`).
    * `label` names the place for error messages, e.g. the YAML file and test.
    */
-  renderSnippet(template: string, file: string, label: string, resolveRef?: (name: string) => Relation): string;
+  renderSnippet(template: string, file: string, label: string, context?: SnippetContext): string;
   /** Render a model again for its build (compiled `models` are rendered with is_incremental() false). */
   renderModel(name: string, context: RenderContext): RenderedModel;
 }
@@ -231,10 +237,22 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
     is_incremental: (): boolean => build?.isIncremental ?? false,
   });
 
+  // A model is rendered several times (parse, compile, each build); its template is compiled once.
+  const templates = new Map<string, nunjucks.Template>();
+  const templateOf = (template: string, file: string): nunjucks.Template => {
+    const key = `${file}\u0000${template}`;
+    let compiled = templates.get(key);
+    if (compiled === undefined) {
+      compiled = new nunjucks.Template(template, env, file, true);
+      templates.set(key, compiled);
+    }
+    return compiled;
+  };
+
   const render = (template: string, file: string, who: string, context: Record<string, unknown>): string => {
     takeIssue();
     try {
-      return new nunjucks.Template(template, env, file, true).render({ ...context, ...bindMacros(context) });
+      return templateOf(template, file).render({ ...context, ...bindMacros(context) });
     } catch (err) {
       const issue = takeIssue();
       if (issue) {
@@ -359,8 +377,11 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
     project,
     models,
     sourceRelation,
-    renderSnippet: (template: string, file: string, label: string, resolveRef?: (name: string) => Relation): string =>
-      render(template, file, label, baseContext(label, undefined, 'compile', resolveRef ? { isIncremental: false, resolveRef } : undefined)),
+    renderSnippet: (template: string, file: string, label: string, context: SnippetContext = {}): string => {
+      const { resolveRef, isIncremental = false } = context;
+      const build = resolveRef !== undefined || isIncremental ? { isIncremental, resolveRef: resolveRef ?? ((name: string) => relations.get(name) ?? new Relation(defaultSchema, name)) } : undefined;
+      return render(template, file, label, baseContext(label, undefined, 'compile', build));
+    },
     renderModel: renderForBuild,
   };
 }

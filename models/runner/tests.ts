@@ -64,11 +64,16 @@ function label(spec: TestSpec): string {
   return `测试 ${spec.name}（${target}${spec.column !== undefined ? ` 的列 ${spec.column}` : ''}）`;
 }
 
-/** Compile a test into the query returning its failing rows; undefined if its model is disabled. */
-export function compileTest(spec: TestSpec, compiled: CompiledProject): string | undefined {
+/**
+ * Compile a test into the query returning its failing rows; undefined if its model is disabled.
+ * `isIncremental`: what is_incremental() answers in the test's Jinja (its `where:` config, its
+ * arguments, a generic test's body): whether this run updated the tested model in place. dbt
+ * answers false for every test, so there a `where:` written with it keeps the whole table.
+ */
+export function compileTest(spec: TestSpec, compiled: CompiledProject, isIncremental = false): string | undefined {
   const relation = targetRelation(spec, compiled);
   if (!relation) return undefined;
-  const render = (text: string): string => compiled.renderSnippet(text, spec.file, label(spec));
+  const render = (text: string): string => compiled.renderSnippet(text, spec.file, label(spec), { isIncremental });
   const model = spec.where !== undefined
     ? `(select * from ${relation} where ${render(spec.where)}) dbt_subquery`
     : relation.toString();
