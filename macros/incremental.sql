@@ -7,6 +7,10 @@
     month, its quarter and its year), reading the whole years those periods lie
     in. Each model deletes what it rebuilds in a pre_hook and appends the new
     rows (incremental_strategy='append'); see models/README.md.
+
+    `also`: a SQL date[] expression of more months to rebuild, for a model
+    whose months also depend on other months (e.g. the months after a changed
+    one that read it); the pre_hook and the model must pass the same.
 #}
 
 {# The changed months as a SQL date array. #}
@@ -14,46 +18,89 @@
     array[{% for month in months %}'{{ month }}'{{ ', ' if not loop.last }}{% endfor %}]::date[]
 {%- endmacro %}
 
+{# The changed months as a SQL date array, with the `also` months. #}
+{% macro rebuilt_months(months, also=none) -%}
+    {%- if also is none -%}
+    {{ months_array(months) }}
+    {%- else -%}
+    ({{ months_array(months) }} || ({{ also }})::date[])
+    {%- endif -%}
+{%- endmacro %}
+
 {# True for rows of a changed month (every row on a full build). #}
-{% macro in_changed_months(month_column) -%}
+{% macro in_changed_months(month_column, also=none) -%}
     {%- set months = var('changed_months', none) if is_incremental() else none -%}
     {%- if months is not none -%}
-    {{ month_column }} = any({{ months_array(months) }})
+    {{ month_column }} = any({{ rebuilt_months(months, also) }})
     {%- else -%}
     true
     {%- endif -%}
 {%- endmacro %}
 
 {# True for rows of a year holding a changed month: what a changed period reads. #}
-{% macro in_changed_years(month_column) -%}
+{% macro in_changed_years(month_column, also=none) -%}
     {%- set months = var('changed_months', none) if is_incremental() else none -%}
     {%- if months is not none -%}
-    date_trunc('year', {{ month_column }}) in (select date_trunc('year', changed) from unnest({{ months_array(months) }}) as changed)
+    date_trunc('year', {{ month_column }}) in (select date_trunc('year', changed) from unnest({{ rebuilt_months(months, also) }}) as changed)
     {%- else -%}
     true
     {%- endif -%}
 {%- endmacro %}
 
 {# True for periods (grain month, quarter or year) holding a changed month. #}
-{% macro in_changed_periods(grain_column, start_column) -%}
+{% macro in_changed_periods(grain_column, start_column, also=none) -%}
     {%- set months = var('changed_months', none) if is_incremental() else none -%}
     {%- if months is not none -%}
-    {{ start_column }} in (select date_trunc({{ grain_column }}, changed)::date from unnest({{ months_array(months) }}) as changed)
+    {{ start_column }} in (select date_trunc({{ grain_column }}, changed)::date from unnest({{ rebuilt_months(months, also) }}) as changed)
     {%- else -%}
     true
     {%- endif -%}
 {%- endmacro %}
 
 {# pre_hook of a monthly model: remove the months about to be rebuilt. #}
-{% macro delete_changed_months(month_column) -%}
+{% macro delete_changed_months(month_column, also=none) -%}
     {%- if is_incremental() -%}
-    delete from {{ this }} where {{ in_changed_months(month_column) }}
+    delete from {{ this }} where {{ in_changed_months(month_column, also) }}
     {%- endif -%}
 {%- endmacro %}
 
 {# pre_hook of a period mart: remove the periods about to be rebuilt. #}
-{% macro delete_changed_periods() -%}
+{% macro delete_changed_periods(also=none) -%}
     {%- if is_incremental() -%}
-    delete from {{ this }} where {{ in_changed_periods('period_grain', 'period_start') }}
+    delete from {{ this }} where {{ in_changed_periods('period_grain', 'period_start', also) }}
     {%- endif -%}
+{%- endmacro %}
+
+{# The `later` months after each changed month, as `also`: for a model whose month reads earlier months. #}
+{% macro months_after_changed(later) -%}
+    {%- set months = var('changed_months', none) if is_incremental() else none -%}
+    {%- if months is not none -%}
+    array(select (changed + interval '1 month' * step)::date from unnest({{ months_array(months) }}) as changed cross join generate_series(1, {{ later }}) as step)
+    {%- else -%}
+    array[]::date[]
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    How many months after its acceptance month an application's deadline
+    (var decision_working_days_limit working days) can fall: a working week is
+    5 of 7 days, plus two weeks for the longest official holidays, counted from
+    the acceptance month's last day.
+#}
+{% macro decision_deadline_months() -%}
+    {{ ((var('decision_working_days_limit', 20) * 7 / 5 + 14) / 28) | round(0, 'ceil') | int }}
+{%- endmacro %}
+
+{#
+    fct_warning_period's `also`: the months holding a pending warning raised
+    within var('warning_handling_days') of the month's last day, the only
+    warnings the data's as-of date can judge either way.
+#}
+{% macro warning_months_judged_by_as_of() -%}
+    array(
+        select distinct warned_month
+        from {{ ref('stg_raw__warnings') }}
+        where not is_handled
+            and (warned_month + interval '1 month - 1 day')::date - warned_on <= {{ var('warning_handling_days', 15) }}
+    )
 {%- endmacro %}

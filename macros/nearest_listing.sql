@@ -32,3 +32,42 @@
         {{ facts }}.{{ key }},
         {{ nearest_listing_order(facts ~ '.' ~ month) }}
 {%- endmacro %}
+
+{#
+    pre_hook of an incremental integrity mart placed by nearest_listing (after
+    delete_changed_months): a finding of an unchanged month keeps its facts,
+    and keeps its place when the person is listed in that very month (that
+    listing always wins, and it did not change). Only a finding placed by
+    another month's listing (or by none) can move when a changed month adds,
+    removes or edits a listing, so those are placed again here, as
+    nearest_listing would place them. `columns`: the placed columns.
+#}
+{% macro relocate_findings(month, columns) -%}
+    {%- if is_incremental() and var('changed_months', none) is not none -%}
+    update {{ this }} as findings
+    set
+        {%- for column in columns %}
+        {{ column }} = placed.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from (
+        select distinct on (elsewhere.finding_id)
+            elsewhere.finding_id
+            {%- for column in columns %},
+            locations.{{ column }}
+            {%- endfor %}
+        from {{ this }} as elsewhere
+        left join {{ ref('int_integrity_person_locations') }} as locations on locations.id_number = elsewhere.id_number
+        where not ({{ in_changed_months('elsewhere.' ~ month) }})
+            and not exists (
+                select 1
+                from {{ ref('int_integrity_person_locations') }} as own
+                where own.id_number = elsewhere.id_number
+                    and own.month_start = elsewhere.{{ month }}
+            )
+        order by
+            elsewhere.finding_id,
+            {{ nearest_listing_order('elsewhere.' ~ month) }}
+    ) as placed
+    where findings.finding_id = placed.finding_id
+    {%- endif -%}
+{%- endmacro %}

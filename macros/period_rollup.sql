@@ -30,10 +30,11 @@
     period's months. Without flows the rows are those of the last month.
     `key`: the key's parts after the region (default: the dimensions).
     `periods`: the period months to use (default int_period_months).
+    `also`: more months whose periods an incremental build rebuilds (incremental.sql).
     `period_columns`: columns of the snapshot month placed after the period's
     (snapshot marts only, e.g. the day the standards are in force).
 #}
-{% macro period_rollup(monthly, dimensions=[], measures=[], snapshot=[], key=none, fill=none, period_columns=[], periods=none) -%}
+{% macro period_rollup(monthly, dimensions=[], measures=[], snapshot=[], key=none, fill=none, period_columns=[], periods=none, also=none) -%}
 {%- set flows = [] -%}
 {%- for column in measures %}{% if not (column in snapshot) %}{% set _ = flows.push(column) %}{% endif %}{% endfor -%}
     select
@@ -77,7 +78,7 @@
             {%- endfor %}
         from {{ periods if periods is not none else ref('int_period_months') }} as periods
         inner join {{ monthly }} as monthly on monthly.month_start = periods.month_start
-        where {{ in_changed_periods('periods.period_grain', 'periods.period_start') }}
+        where {{ in_changed_periods('periods.period_grain', 'periods.period_start', also) }}
         {%- if flows | length == 0 %}
             and periods.is_snapshot_month
         {%- else %}

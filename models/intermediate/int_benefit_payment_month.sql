@@ -6,34 +6,27 @@
 -- them) and cannot count towards any region. On time = paid on or before day
 -- var('payment_due_day') of the benefit month; paying ahead of the month is on
 -- time too.
-with payments as (
-    select * from {{ ref('stg_raw__benefit_payments') }}
+-- Built from the payments on their month's roster, summed by month
+-- (int_benefit_payment_listed, incremental), and the few others
+-- (int_benefit_payment_unlisted), placed here again on every build as the
+-- nearest roster month may be any month.
+with listed as (
+    select * from {{ ref('int_benefit_payment_listed') }}
 ),
 
-roster as (
+unlisted as (
+    select * from {{ ref('int_benefit_payment_unlisted') }}
+),
+
+roster as not materialized (
+    -- read twice, for the few unlisted persons and households: by its indexes
     select stat_month, id_number, household_id, region_code
     from {{ ref('fct_basic_living_person_month') }}
 ),
 
-located as (
-    select
-        payments.benefit_month,
-        payments.id_number,
-        payments.household_id,
-        payments.category,
-        payments.amount_yuan,
-        payments.paid_on <= payments.benefit_month + ({{ var('payment_due_day', 10) }} - 1) as is_paid_on_time,
-        roster.region_code
-    from payments
-    left join roster
-        on roster.stat_month = payments.benefit_month
-        and roster.id_number = payments.id_number
-),
-
 unmatched as (
     select distinct benefit_month, id_number, household_id
-    from located
-    where region_code is null
+    from unlisted
 ),
 
 by_person as (
@@ -56,41 +49,45 @@ by_household as (
     order by unmatched.benefit_month, unmatched.household_id, abs(roster.stat_month - unmatched.benefit_month), roster.stat_month desc, roster.region_code
 ),
 
--- only the few payments without a roster row of their month take the
--- fallbacks, so the big join above stays a single pass
-attributed as (
-    select benefit_month, region_code, category, amount_yuan, is_paid_on_time
-    from located
-    where region_code is not null
-    union all
+placed as (
     select
-        located.benefit_month,
+        unlisted.benefit_month as month_start,
         coalesce(by_person.region_code, by_household.region_code) as region_code,
-        located.category,
-        located.amount_yuan,
-        located.is_paid_on_time
-    from located
+        unlisted.category,
+        count(*) as payments,
+        count(*) filter (where unlisted.is_paid_on_time) as payments_on_time,
+        sum(unlisted.amount_yuan) as amount_paid_yuan,
+        coalesce(sum(unlisted.amount_yuan) filter (where unlisted.is_paid_on_time), 0) as amount_paid_on_time_yuan
+    from unlisted
     left join by_person
-        on by_person.benefit_month = located.benefit_month
-        and by_person.id_number = located.id_number
+        on by_person.benefit_month = unlisted.benefit_month
+        and by_person.id_number = unlisted.id_number
     left join by_household
-        on by_household.benefit_month = located.benefit_month
-        and by_household.household_id = located.household_id
-    where located.region_code is null
+        on by_household.benefit_month = unlisted.benefit_month
+        and by_household.household_id = unlisted.household_id
+    group by 1, 2, 3
+),
+
+sums as (
+    select month_start, region_code, category, payments, payments_on_time, amount_paid_yuan, amount_paid_on_time_yuan
+    from listed
+    union all
+    select month_start, region_code, category, payments, payments_on_time, amount_paid_yuan, amount_paid_on_time_yuan
+    from placed
 ),
 
 final as (
     select
-        concat_ws(':', benefit_month, coalesce(region_code, '-'), category) as payment_month_key,
-        benefit_month as month_start,
+        concat_ws(':', month_start, coalesce(region_code, '-'), category) as payment_month_key,
+        month_start,
         region_code,
         category,
-        count(*) as payments,
-        count(*) filter (where is_paid_on_time) as payments_on_time,
-        sum(amount_yuan) as amount_paid_yuan,
-        coalesce(sum(amount_yuan) filter (where is_paid_on_time), 0) as amount_paid_on_time_yuan
-    from attributed
-    group by benefit_month, region_code, category
+        sum(payments)::bigint as payments,
+        sum(payments_on_time)::bigint as payments_on_time,
+        sum(amount_paid_yuan) as amount_paid_yuan,
+        sum(amount_paid_on_time_yuan) as amount_paid_on_time_yuan
+    from sums
+    group by month_start, region_code, category
 )
 
 select * from final

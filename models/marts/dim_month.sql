@@ -1,20 +1,25 @@
 -- The calendar of months the warehouse holds data for: from the first month of
 -- any fact to the last month of the monthly rosters (or of any fact, if none).
-with fact_months as (
-    select stat_month as month_start, true as is_roster from {{ ref('stg_raw__low_income_roster') }}
+with roster_bounds as (
+    -- the rosters' months from the incremental models that hold every roster
+    -- month: their month indexes answer min and max without reading the rows
+    select min(stat_month) as first_month, max(stat_month) as last_month
+    from {{ ref('int_basic_living_listing') }}
     union all
-    select stat_month, true from {{ ref('stg_raw__basic_living_roster') }}
+    select min(stat_month), max(stat_month)
+    from {{ ref('fct_low_income_person_month') }}
+),
+
+other_months as (
+    select relief_month as month_start from {{ ref('stg_raw__temp_relief') }}
     union all
-    select relief_month, false from {{ ref('stg_raw__temp_relief') }}
-    union all
-    select decided_month, false from {{ ref('stg_raw__applications') }} where decided_month is not null
+    select decided_month from {{ ref('stg_raw__applications') }} where decided_month is not null
 ),
 
 bounds as (
     select
-        min(month_start) as first_month,
-        coalesce(max(month_start) filter (where is_roster), max(month_start)) as last_month
-    from fact_months
+        least((select min(first_month) from roster_bounds), (select min(month_start) from other_months)) as first_month,
+        coalesce((select max(last_month) from roster_bounds), (select max(month_start) from other_months)) as last_month
 ),
 
 months as (

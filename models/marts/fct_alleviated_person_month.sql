@@ -8,7 +8,9 @@ with months as (
     where {{ in_changed_months('month_start') }}
 ),
 
-listed as (
+listed as not materialized (
+    -- partitioned by snapshot date: read below for one snapshot at a time, so
+    -- PostgreSQL scans only the partitions of the snapshots in force
     select * from {{ ref('stg_raw__alleviated_persons') }}
 ),
 
@@ -26,14 +28,19 @@ snapshot_in_force as (
 ),
 
 persons as (
-    select distinct on (snapshot_on, id_number, person_type)
-        snapshot_on,
-        id_number,
-        person_type,
-        household_id,
-        region_code
-    from listed
-    order by snapshot_on, id_number, person_type, region_code
+    select in_force.*
+    from (select distinct snapshot_on from snapshot_in_force) as needed
+    cross join lateral (
+        select distinct on (snapshot_on, id_number, person_type)
+            snapshot_on,
+            id_number,
+            person_type,
+            household_id,
+            region_code
+        from listed
+        where listed.snapshot_on = needed.snapshot_on
+        order by snapshot_on, id_number, person_type, region_code
+    ) as in_force
 ),
 
 roster as (

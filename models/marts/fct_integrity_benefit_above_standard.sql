@@ -1,13 +1,19 @@
+{{ config(materialized='incremental', incremental_strategy='append', post_hook='analyze {{ this }}',
+    pre_hook="{{ delete_changed_months('month_start') }}", indexes=[{'columns': ['month_start']}]) }}
 -- Roster entries whose monthly benefit is above the standard in force: per
 -- county and standard type, the row with the latest effective date on or
 -- before the month's last day (yearly standards taken per month). Dibao is
 -- compared with 城市低保 / 农村低保; tekun with 城市特困 / 农村特困 plus the care
 -- subsidy of the person's care level when the county has one in force. A
 -- county without a standard in force for the category has no finding.
+-- A month's findings read that month's roster and the standards in force then
+-- (a changed standard changes its month and every later one): incremental,
+-- the changed months are rebuilt.
 with roster as not materialized (
     -- large and used twice: `not materialized` lets PostgreSQL scan it again
     -- instead of copying every row first
     select * from {{ ref('stg_raw__basic_living_roster') }}
+    where {{ in_changed_months('stat_month') }}
 ),
 
 regions as (
@@ -16,6 +22,7 @@ regions as (
 
 months as (
     select * from {{ ref('dim_month') }}
+    where {{ in_changed_months('month_start') }}
 ),
 
 standards as (

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='append', post_hook='analyze {{ this }}',
+    pre_hook="{{ delete_changed_months('month_start') }}", indexes=[{'columns': ['month_start']}]) }}
 -- Persons on two rosters at once in a month (domain.md, "one listing per
 -- person per month"): listed more than once on the dibao/tekun roster of one
 -- month, in two categories (dibao and tekun, or urban and rural) or in two
@@ -5,7 +7,8 @@
 -- region of the listing that counts (int_basic_living_listing: tekun first,
 -- then the earliest 纳入日期, then the lowest region code); the evidence names
 -- that listing and every other one. Identical rows of one export are one
--- listing, not a finding.
+-- listing, not a finding. A month's findings read that month's listings only
+-- (incremental: the changed months are rebuilt).
 with listings as not materialized (
     -- large: only the person-months listed more than once are read below
     select * from {{ ref('int_basic_living_listing') }}
@@ -22,7 +25,7 @@ entries as (
         coalesce(regions.county_code, listings.region_code) as county_code
     from listings
     left join regions on regions.region_code = listings.region_code
-    where listings.listings > 1
+    where listings.listings > 1 and {{ in_changed_months('listings.stat_month') }}
 ),
 
 person_months as (

@@ -1,10 +1,18 @@
+{{ config(materialized='incremental', incremental_strategy='append', post_hook='analyze {{ this }}',
+    pre_hook=["{{ delete_changed_months('month_start') }}", "{{ relocate_findings('month_start', ['region_code']) }}"],
+    indexes=[{'columns': ['month_start']}]) }}
 -- Benefit payments for a month after the month of the person's recorded death.
 -- The death month itself is still due (benefits stop from the next month), so
 -- only benefit months starting after the death month are findings, whenever
 -- they were paid. Payments carry no region: the person is placed by the
 -- roster of the benefit month, else the closest month they were listed.
+-- Incremental: a benefit month's findings depend on that month's payments and
+-- the deaths (a changed death changes its month and every later one, so all
+-- its findings are rebuilt), except the place of a finding without a listing
+-- of its own month, which relocate_findings recomputes for the unchanged months.
 with payments as (
     select * from {{ ref('stg_raw__benefit_payments') }}
+    where {{ in_changed_months('benefit_month') }}
 ),
 
 deaths as (

@@ -1,11 +1,18 @@
+{{ config(materialized='incremental', incremental_strategy='append', post_hook='analyze {{ this }}',
+    pre_hook=["{{ delete_changed_months('month_start') }}", "{{ relocate_findings('month_start', ['person_name', 'region_code']) }}"],
+    indexes=[{'columns': ['month_start']}]) }}
 -- Roster and payments disagree: a person on the dibao/tekun roster of a month
 -- without any payment for that month, or a payment for a month without the
 -- person on that month's roster. Only months with both a roster and payments
 -- loaded are checked: a month whose payments were not exported has no
 -- findings. Payments carry no region: a payment without the roster is placed
 -- by the closest month the person was listed.
+-- Incremental: a month's findings depend on that month's roster and payments
+-- only, except the place of a payment without a listing of its own month,
+-- which relocate_findings recomputes for the unchanged months.
 with roster as (
     select * from {{ ref('stg_raw__basic_living_roster') }}
+    where {{ in_changed_months('stat_month') }}
 ),
 
 -- One row per person and month, in the region the deduplicated roster keeps.
@@ -13,10 +20,12 @@ with roster as (
 -- lets PostgreSQL scan them again instead of copying every row first.
 roster_persons as not materialized (
     select * from {{ ref('fct_basic_living_person_month') }}
+    where {{ in_changed_months('stat_month') }}
 ),
 
 payments as not materialized (
     select * from {{ ref('stg_raw__benefit_payments') }}
+    where {{ in_changed_months('benefit_month') }}
 ),
 
 locations as (

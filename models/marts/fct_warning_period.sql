@@ -1,4 +1,6 @@
-{{ config(indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
+{{ config(materialized='incremental', post_hook='analyze {{ this }}', incremental_strategy='append',
+    pre_hook="{{ delete_changed_periods(also=warning_months_judged_by_as_of()) }}",
+    indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
 -- Monitoring warnings (预警信息) as flows: one row per region (city, county,
 -- township), grain (month, quarter, year), period and breakdown (source
 -- department, level, handling status, outcome), counting the warnings raised
@@ -9,9 +11,15 @@
 -- pending and not yet past their 15 days on the data's as-of date (the last
 -- day of the latest month in which any 预警日期 or 处置日期 falls); a pending
 -- warning past its 15 days on that date is late (pending_past_limit).
+-- Incremental: a warning changes the months of its dates; the as-of date
+-- moves with any month, but it only decides a pending warning raised within
+-- the limit before its month's last day (after that it is late whatever the
+-- as-of date, which is never before that day): the periods of the changed
+-- months and of the months holding such a warning are rebuilt.
 {%- set dimensions = ['source_department', 'warning_level', 'handling_status', 'outcome'] %}
 {%- set measures = ['warnings', 'handled_warnings', 'handled_within_limit', 'days_to_handle', 'pending_past_limit', 'warnings_due'] %}
 {%- set limit_days = var('warning_handling_days', 15) %}
+{%- set also = warning_months_judged_by_as_of() %}
 with warnings as (
     select * from {{ ref('stg_raw__warnings') }}
 ),
@@ -28,6 +36,7 @@ judged as (
         not warnings.is_handled and as_of.as_of_on - warnings.warned_on <= {{ limit_days }} as is_pending_within_limit
     from warnings
     cross join as_of
+    where {{ in_changed_years('warnings.warned_month', also) }}
 ),
 
 village_monthly as (
@@ -54,7 +63,7 @@ monthly as (
 
 final as (
     {{ period_rollup('monthly', dimensions, measures,
-        key=['source_department', 'warning_level', 'handling_status', "coalesce(outcome, '-')"]) }}
+        key=['source_department', 'warning_level', 'handling_status', "coalesce(outcome, '-')"], also=also) }}
 )
 
 select * from final
