@@ -132,17 +132,17 @@ async function recordFile(client: pg.ClientBase, batchId: number, f: FileReport,
 /** Seconds since `started` (performance.now()). */
 const since = (started: number) => (performance.now() - started) / 1000;
 
-/** Plan: the files, their kinds and checksums; the preparing threads start meanwhile. */
+/**
+ * Plan: the files, their kinds and checksums. The preparing threads start
+ * after it, only for more than one file: starting takes a second or more of
+ * CPU that planning would share, and the first file is prepared on this
+ * thread meanwhile (filesPhase).
+ */
 async function planPhase(paths: readonly string[], options: LoadOptions): Promise<{ planned: PlannedFile[]; preparers: PreparerPool }> {
+  const planned = paths.length === 0 && options.rebuildModels ? [] : await planLoad(paths);
   const preparers = new PreparerPool(PREPARING_THREADS);
-  if (paths.length > 0) preparers.start();
-  if (paths.length === 0 && options.rebuildModels) return { planned: [], preparers };
-  try {
-    return { planned: await planLoad(paths), preparers };
-  } catch (e) {
-    await preparers.close();
-    throw e;
-  }
+  if (planned.length > 1) preparers.start();
+  return { planned, preparers };
 }
 
 /**

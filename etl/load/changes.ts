@@ -45,6 +45,16 @@ export function monthRule(spec: KindSpec): MonthRule {
   return rule;
 }
 
+/**
+ * The partitions staged rows can only match loaded rows in (a correction of a
+ * partitioned kind: its identity includes the partition column): said outright
+ * so that PostgreSQL reads those partitions, not the whole table.
+ */
+export interface PartitionValues {
+  column: string;
+  values: string[];
+}
+
 /** What one file changed. */
 export interface FileChanges {
   /** YYYY-MM-01, sorted. */
@@ -94,13 +104,14 @@ export class ChangeRecorder {
    * months of the staged rows that differ from what is loaded, and of the loaded
    * rows they replace.
    */
-  async staged(client: pg.ClientBase, stage: string, identity: readonly string[]): Promise<void> {
-    const join = identity.map((c) => `r.${c} = s.${c}`).join(' and ');
+  async staged(client: pg.ClientBase, stage: string, identity: readonly string[], within?: PartitionValues): Promise<void> {
+    const join = identity.map((c) => `r.${c} = s.${c}`).join(' and ') + (within ? ` and r.${within.column} = any($1)` : '');
+    const params = within ? [within.values] : [];
     const values = this.spec.columns.map((c) => c.column);
     const differs = `(r.${identity[0]} is null or row(${values.map((c) => `s.${c}`).join(', ')}) is distinct from row(${values.map((c) => `r.${c}`).join(', ')}))`;
     if ('unbounded' in this.rule) {
       // an identical re-export (of the regions) changes nothing
-      const r = await client.query(`select 1 from ${stage} s left join raw.${this.spec.table} r on ${join} where ${differs} limit 1`);
+      const r = await client.query(`select 1 from ${stage} s left join raw.${this.spec.table} r on ${join} where ${differs} limit 1`, params);
       if (r.rows.length > 0) this.changedAny = true;
       return;
     }
@@ -110,6 +121,7 @@ export class ChangeRecorder {
          from ${stage} s left join raw.${this.spec.table} r on ${join}
          cross join lateral unnest(array[${months}]) as m
         where m is not null and ${differs}`,
+      params,
     );
     for (const row of r.rows) this.months.add(row.m);
   }

@@ -4,7 +4,7 @@
 // table that is checked as a whole and then replaces what the export supersedes.
 import type pg from 'pg';
 import type { KindSpec } from '../formats/kinds.ts';
-import { applyCorrection } from '../rejects/apply-correction.ts';
+import { applyCorrection, stagedPartitions } from '../rejects/apply-correction.ts';
 import { ChangeRecorder, type FileChanges } from './changes.ts';
 import { stageRowData } from '../rejects/row-data.ts';
 import { copyChunks } from './copy-rows.ts';
@@ -135,8 +135,9 @@ export async function loadFile(client: pg.ClientBase, file: PlannedFile, prepare
     done = await applyEvents(client, spec, STAGE, prepared, onProgress, partitions, changes, replaced);
     fileRejects = await fileLevelRejects(client, spec);
     if (spec.replace.by !== 'key') throw new Error(`${spec.table} is replaced by partition, not through a staging table`);
-    await changes.staged(client, STAGE, spec.replace.columns);
-    await (file.isCorrection ? applyCorrection(client, spec, STAGE) : replaceIntoRaw(client, spec, spec.replace.columns));
+    const within = file.isCorrection ? await stagedPartitions(client, spec, STAGE) : null;
+    await changes.staged(client, STAGE, spec.replace.columns, within ?? undefined);
+    await (file.isCorrection ? applyCorrection(client, spec, STAGE, within) : replaceIntoRaw(client, spec, spec.replace.columns));
     await client.query(`drop table ${STAGE}`);
   }
   onProgress(file.size);

@@ -112,10 +112,10 @@ export class PreparerPool {
   /**
    * Prepares `job` on a thread when one has started, else here, on the
    * loader's thread, as it is read: a load's first file need not wait the
-   * second or more the threads take to start (they take the next files).
+   * second or more the threads take to start (they take the next files), and
+   * a load of one file starts none.
    */
   prepareFirst(job: PrepareJob): PreparedFile {
-    this.start();
     if (this.threads.some((t) => t.ready && t.load === 0)) return this.prepare(job);
     return preparedHere(job);
   }
