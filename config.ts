@@ -1,6 +1,7 @@
 // The one place that reads the environment. Everything else imports `config`.
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_RESULT_CACHE_MB } from './cube/api/result-cache.ts';
 
 const DEV_SECRET = 'dev-only-secret-change-me';
 
@@ -19,6 +20,7 @@ const envSchema = z.object({
   LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   CUBEJS_DB_QUERY_DEFAULT_LIMIT: z.coerce.number().int().positive().default(10_000),
   CUBEJS_DB_QUERY_LIMIT: z.coerce.number().int().positive().default(50_000),
+  RESULT_CACHE_MB: z.coerce.number().int().min(0).default(DEFAULT_RESULT_CACHE_MB),
 });
 
 const flag = (v: string) => v === 'true' || v === '1';
@@ -42,6 +44,8 @@ export interface Config {
   loginAttemptsPerMinute: number;
   /** Rows a Cube query answers when it sets no limit, and the most it may ask for (Cube's variables of the same names). */
   queryLimits: { defaultLimit: number; maxLimit: number };
+  /** Bytes of query answers the gateway keeps between loads (cube/api/result-cache.ts); 0 keeps none. */
+  resultCacheBytes: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -71,5 +75,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginAttemptsPerMinute: e.LOGIN_ATTEMPTS_PER_MINUTE,
     // as Cube: the default never exceeds the maximum
     queryLimits: { defaultLimit: Math.min(e.CUBEJS_DB_QUERY_DEFAULT_LIMIT, e.CUBEJS_DB_QUERY_LIMIT), maxLimit: e.CUBEJS_DB_QUERY_LIMIT },
+    resultCacheBytes: e.RESULT_CACHE_MB * 1024 * 1024,
   };
 }

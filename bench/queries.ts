@@ -33,12 +33,16 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** The server app on its own pool, listening on a free port. */
-export async function startGateway(db: BenchDatabase, model: CompiledCubeModel, token: string): Promise<Gateway> {
+/**
+ * The server app on its own pool, listening on a free port. `resultCache`
+ * false: every answer is read from the warehouse (the query step measures the
+ * warehouse, what the first reader after a load waits for).
+ */
+export async function startGateway(db: BenchDatabase, model: CompiledCubeModel, token: string, { resultCache = true } = {}): Promise<Gateway> {
   const pool = openPool(db.url);
   // the concurrency step signs in every simulated user from this one address
-  const config = readConfig({ NODE_ENV: 'development', DATABASE_URL: db.url, CUBEJS_API_SECRET: BENCH_SECRET, LOGIN_ATTEMPTS_PER_MINUTE: '10000' });
-  const layer = new SemanticLayer(model, pool);
+  const config = readConfig({ NODE_ENV: 'development', DATABASE_URL: db.url, CUBEJS_API_SECRET: BENCH_SECRET, LOGIN_ATTEMPTS_PER_MINUTE: '10000', ...(resultCache ? {} : { RESULT_CACHE_MB: '0' }) });
+  const layer = new SemanticLayer(model, pool, { limits: config.queryLimits, resultCacheBytes: config.resultCacheBytes });
   let app: FastifyInstance;
   try {
     app = await buildApp({ config, pool, layer });
@@ -193,7 +197,7 @@ export interface QueryOptions {
 /** Restarts PostgreSQL and starts a gateway on fresh connections, the API answering (/readyz). */
 async function coldGateway(server: BenchServer, db: BenchDatabase, model: CompiledCubeModel, token: string): Promise<Gateway> {
   await server.restart();
-  const gateway = await startGateway(db, model, token);
+  const gateway = await startGateway(db, model, token, { resultCache: false });
   const ready = await fetch(`${gateway.baseUrl}/readyz`);
   if (!ready.ok) throw new Error(`/readyz 失败：HTTP ${ready.status}`);
   return gateway;
@@ -232,9 +236,9 @@ export async function measureQueries(server: BenchServer, db: BenchDatabase, mod
     log(`  冷查询 ${q.name}：${cold.get(q.name)!.toFixed(1)} ms`);
   }
 
-  // Warm: N runs each on one running server.
+  // Warm: N runs each on one running server, every one read from the warehouse.
   const warm = new Map<string, number[]>();
-  gateway = await startGateway(db, model, token);
+  gateway = await startGateway(db, model, token, { resultCache: false });
   try {
     for (const q of pageQueries) {
       warm.set(q.name, await repeat(() => execute(gateway, q), runs, { minRuns: runs }));

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     }
     const model = await compileModel();
     await buildMissingRollups(warehouse.pool, model);
-    const layer = new SemanticLayer(model, warehouse.pool, { limits: config.queryLimits });
+    const layer = new SemanticLayer(model, warehouse.pool, { limits: config.queryLimits, resultCacheBytes: config.resultCacheBytes });
     app = await buildApp({ config, pool: warehouse.pool, layer, logger: fileLogger(config.dataDir) });
     await app.listen({ port: config.port, host: config.host });
     log(`社会救助数据分析平台已启动：http://localhost:${config.port}`);

@@ -8,6 +8,7 @@ import { DEFAULT_ROW_LIMIT, MAX_ROW_LIMIT } from './limits.ts';
 import { normalizeQuery, plannerOrder, type NormalizedQuery, type NormalizedTimeDimension, type OrderItem, type QueryLimits } from './normalize.ts';
 import { bucketsOf, grainTitle, monthEnd, monthSpan, rangeOf, singlePeriod, wholePeriods, type Bucket, type Grain, type Span } from './partial-periods.ts';
 import { QueryError, type CubeQuery, type Filter } from './query.ts';
+import { DEFAULT_RESULT_CACHE_MB, ResultCache, type CachedAnswer } from './result-cache.ts';
 import { policyFromMeta, rewriteQuery, type DatasetPolicy, type RewriteOverrides } from './query-rewrite.ts';
 import type { SecurityContext } from './security.ts';
 
@@ -61,6 +62,19 @@ export interface SemanticLayerOptions {
   now?: () => Date;
   /** Default and maximum rows (config.ts: CUBEJS_DB_QUERY_DEFAULT_LIMIT, CUBEJS_DB_QUERY_LIMIT). */
   limits?: QueryLimits;
+  /** Bound of the result cache in bytes (config.ts: RESULT_CACHE_MB); 0 turns it off. */
+  resultCacheBytes?: number;
+}
+
+export interface LoadOptions {
+  /** false: read the warehouse and keep nothing (queries naming persons). */
+  cache?: boolean;
+}
+
+/** The data's version for one view: its cubes' refresh key values, and when the last load finished. */
+interface DataVersion {
+  keys: string[];
+  lastRefreshTime: string;
 }
 
 interface Compiled {
@@ -118,6 +132,9 @@ export class SemanticLayer {
   readonly policies: ReadonlyMap<string, DatasetPolicy>;
   readonly limits: QueryLimits;
   private readonly now: () => Date;
+  /** Per view: the refresh key SQL of the cubes its members stand for (Cube's cacheKeyQueries). */
+  private readonly refreshKeys = new Map<string, string[]>();
+  private readonly results: ResultCache;
 
   constructor(private readonly model: CompiledCubeModel, private readonly pool: pg.Pool, options: SemanticLayerOptions = {}) {
     const all = (model.metaTransformer.cubes as unknown as { config: DatasetMeta }[]).map((c) => c.config);
@@ -147,6 +164,19 @@ export class SemanticLayer {
     }
     this.limits = options.limits ?? { defaultLimit: DEFAULT_ROW_LIMIT, maxLimit: MAX_ROW_LIMIT };
     this.now = options.now ?? (() => new Date());
+    this.results = new ResultCache(options.resultCacheBytes ?? DEFAULT_RESULT_CACHE_MB * 1024 * 1024);
+    const keysOf = new PostgresQuery(model as never, queryOptions({ measures: [], dimensions: [], timeDimensions: [] }) as never) as unknown as {
+      refreshKeysByCubes(cubes: string[]): [string, unknown[], unknown][];
+    };
+    for (const c of all.filter((d) => d.public)) {
+      const cubes = [...new Set([...c.measures, ...c.dimensions, ...c.segments].map((m) => (m.aliasMember ?? m.name).split('.')[0]!))];
+      const keys = keysOf.refreshKeysByCubes(cubes).map(([sql, params]) => {
+        // one statement reads every key of a view (dataVersion): keys take no parameters
+        if (params.length > 0) throw new Error(`${c.name}: refresh_key 不支持参数`);
+        return sql;
+      });
+      this.refreshKeys.set(c.name, [...new Set(keys)]);
+    }
   }
 
   meta(): { cubes: DatasetMeta[] } {
@@ -449,25 +479,33 @@ export class SemanticLayer {
     };
   }
 
-  private async lastRefreshTime(): Promise<string> {
-    const r = await this.pool.query<{ at: Date | null }>(`select max(finished_at) as at from etl.batches where status = 'succeeded'`);
-    return (r.rows[0]?.at ?? new Date()).toISOString();
+  /**
+   * The version of the data a query on `view` reads, in one statement: its
+   * cubes' refresh keys and the end of the last load (Cube's lastRefreshTime).
+   */
+  private async dataVersion(view: string): Promise<DataVersion> {
+    const keys = this.refreshKeys.get(view) ?? [];
+    const columns = keys.map((sql, i) => `(${sql})::text as k${i}`);
+    const r = await this.pool.query<Record<string, string | Date | null>>(
+      `select (select max(finished_at) from etl.batches where status = 'succeeded') as at${columns.map((c) => `, ${c}`).join('')}`,
+    );
+    const row = r.rows[0]!;
+    return { keys: keys.map((_, i) => String(row[`k${i}`] ?? '')), lastRefreshTime: ((row.at as Date | null) ?? new Date()).toISOString() };
   }
 
-  async load(input: CubeQuery, ctx: SecurityContext): Promise<LoadResult> {
-    const query = this.normalize(input);
+  /** Plans and runs a query: its rows by member, as Cube returns them, and the total if asked. */
+  private async run(query: NormalizedQuery, ctx: SecurityContext): Promise<CachedAnswer> {
     const { sql, params, aliasNameToMember: aliases } = await this.plan(query, ctx);
     // the total counts every row of the query, not the page that limit/offset select
     const totalOf = async () => {
       const whole = await this.plan(query, ctx, false);
       return this.pool.query<{ n: string }>({ text: `select count(*) as n from (${whole.sql}) as q`, values: whole.params });
     };
-    const [result, lastRefreshTime, total] = await Promise.all([
+    const [result, total] = await Promise.all([
       this.pool.query({ text: sql, values: params }),
-      this.lastRefreshTime(),
       query.total ? totalOf() : null,
     ]);
-    const data = result.rows.map((row: Record<string, unknown>) => {
+    const rows = result.rows.map((row: Record<string, unknown>) => {
       const out: Record<string, unknown> = {};
       for (const [alias, value] of Object.entries(row)) {
         const member = aliases[alias] ?? alias;
@@ -481,12 +519,42 @@ export class SemanticLayer {
       }
       return out;
     });
+    return { rows, total: total ? Number(total.rows[0]!.n) : null };
+  }
+
+  /**
+   * Answers a query, from the result cache when the data it reads has not
+   * changed since the same query (same scope) was answered. An answer is kept
+   * only if the refresh keys were the same before and after it ran: a load
+   * committing meanwhile leaves nothing behind under the old version.
+   */
+  async load(input: CubeQuery, ctx: SecurityContext, options: LoadOptions = {}): Promise<LoadResult> {
+    const query = this.normalize(input);
+    this.checkMembers(query);
+    // one view per query (checkMembers)
+    const view = [...query.measures, ...query.dimensions, ...query.timeDimensions.map((t) => t.dimension), ...query.segments][0]?.split('.')[0] ?? '';
+    const version = await this.dataVersion(view);
+    const fresh = async () => {
+      const answer = await this.run(query, ctx);
+      if (options.cache === false) return { answer, keep: false };
+      const after = await this.dataVersion(view);
+      return { answer, keep: JSON.stringify(after.keys) === JSON.stringify(version.keys) };
+    };
+    const answer = options.cache === false
+      ? (await fresh()).answer
+      : await this.results.get(JSON.stringify([version.keys, ctx.role, ctx.region, query]), fresh);
     return {
       query: { ...query, queryType: 'regularQuery' },
-      data,
+      // copies: callers add fields to rows (compareDateRange, blending's time)
+      data: answer.rows.map((row) => ({ ...row })),
       annotation: this.annotate(query),
-      lastRefreshTime,
-      ...(total ? { total: Number(total.rows[0]!.n) } : {}),
+      lastRefreshTime: version.lastRefreshTime,
+      ...(answer.total !== null ? { total: answer.total } : {}),
     };
+  }
+
+  /** Kept answers and their estimated size. */
+  resultCacheStats(): { entries: number; bytes: number } {
+    return this.results.stats();
   }
 }

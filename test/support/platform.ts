@@ -16,6 +16,7 @@ export const TEST_PASSWORD = 'Correct-Horse-Battery-9';
 export interface TestPlatform {
   db: TestDatabase;
   app: FastifyInstance;
+  layer: SemanticLayer;
   /** A service token (no user), as an integration signs it. */
   token(ctx: SecurityContext): Promise<string>;
   /** Creates the user if new (password TEST_PASSWORD), signs in through the API, returns the token. */
@@ -34,11 +35,12 @@ export interface TestPlatformOptions {
 export async function startTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const db = await createTestDatabase();
   const config = readConfig({ NODE_ENV: 'test', CUBEJS_API_SECRET: TEST_SECRET, DATABASE_URL: db.url, ...options.env });
-  const layer = new SemanticLayer(await compileModel(), db.pool, { now: options.now, limits: config.queryLimits });
+  const layer = new SemanticLayer(await compileModel(), db.pool, { now: options.now, limits: config.queryLimits, resultCacheBytes: config.resultCacheBytes });
   const app = await buildApp({ config, pool: db.pool, layer });
   return {
     db,
     app,
+    layer,
     token: (ctx) => signToken(ctx, TEST_SECRET),
     async userToken({ role, region, name = `${role}_${region}`, display }) {
       const password = TEST_PASSWORD;
