@@ -99,6 +99,11 @@ export class ChangeRecorder {
     for (const row of r.rows) this.months.add(row.m);
   }
 
+  /** The months of the rows a file COPYed into the partitions it replaced, worked out as they were prepared (prepare.ts). */
+  written(months: readonly string[]): void {
+    for (const m of months) this.months.add(m);
+  }
+
   /**
    * Staged rows about to replace the loaded rows with the same `identity`: the
    * months of the staged rows that differ from what is loaded, and of the loaded

@@ -98,7 +98,9 @@ async function applyEvents(client: pg.ClientBase, spec: KindSpec, target: string
   while (!next.done) {
     const event = next.value;
     if (event.type === 'done') {
-      await changes.partitions(client, replaced);
+      // the new rows' months: known from preparing them, else read back
+      if (event.months) changes.written(event.months);
+      else await changes.partitions(client, replaced);
       return event;
     }
     if (event.type === 'segment') {

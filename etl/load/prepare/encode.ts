@@ -28,9 +28,12 @@ export interface RowEncoder {
   encode(row: SourceRow): string | null;
   counts: { read: number; written: number };
   state: { partition: string | null };
+  /** The months (YYYY-MM-01) of `monthColumns` in the rows written. */
+  months: Set<string>;
 }
 
-export function rowEncoder(match: HeaderMatch, batchId: number, ctx: ValidationContext, rejects: Reject[]): RowEncoder {
+/** `monthColumns`: date columns whose months in the written rows are collected (`months`). */
+export function rowEncoder(match: HeaderMatch, batchId: number, ctx: ValidationContext, rejects: Reject[], monthColumns: readonly string[] = []): RowEncoder {
   const spec = match.spec;
   const validator = rowValidator(match, ctx);
   const partitionAt = spec.replace.by === 'partition' ? validator.columns.indexOf(spec.replace.column) : -1;
@@ -39,6 +42,12 @@ export function rowEncoder(match: HeaderMatch, batchId: number, ctx: ValidationC
   const n = quote.length;
   const counts = { read: 0, written: 0 };
   const state = { partition: null as string | null };
+  const months = new Set<string>();
+  const monthAt = monthColumns.map((c) => {
+    const i = validator.columns.indexOf(c);
+    if (i < 0) throw new Error(`${spec.table} has no column ${c}`);
+    return i;
+  });
   const values: (string | null)[] = new Array<string | null>(n).fill(null);
   // One reused array of the line's fields, joined once: building the line with
   // += would leave a tree of small strings per row for the garbage collector.
@@ -64,6 +73,11 @@ export function rowEncoder(match: HeaderMatch, batchId: number, ctx: ValidationC
       return null;
     }
     counts.written++;
+    for (const i of monthAt) {
+      const v = values[i];
+      // dates and months are parsed to YYYY-MM-DD
+      if (v) months.add(`${v.slice(0, 7)}-01`);
+    }
     for (let i = 0; i < n; i++) {
       const v = values[i] ?? null;
       line[i] = quote[i] ? csvField(v) : v === null ? '' : v;
@@ -74,5 +88,5 @@ export function rowEncoder(match: HeaderMatch, batchId: number, ctx: ValidationC
     state.partition = partitionAt >= 0 ? values[partitionAt]! : null;
     return line.join(',');
   };
-  return { encode, counts, state };
+  return { encode, counts, state, months };
 }

@@ -8,6 +8,7 @@ import type { ValidationContext } from '../../formats/validate.ts';
 import { openSourceTable, type LineCount } from '../../read/index.ts';
 import { correctionReplaceRule } from '../../rejects/read-correction.ts';
 import type { PlannedFile } from '../plan.ts';
+import { monthRule } from '../changes.ts';
 import { rowEncoder, type Reject } from './encode.ts';
 
 /** What a worker needs to prepare a file: plain data, so it can be posted to a thread. */
@@ -34,7 +35,8 @@ export interface PrepareJob {
 export type PreparedEvent =
   | { type: 'segment'; partitions: string[] }
   | { type: 'data'; data: Uint8Array; bytesRead: number }
-  | { type: 'done'; rowsRead: number; rowsWritten: number; rejects: Reject[]; format: string; lines: LineCount };
+  /** `months`: of the rows written, by the kind's month rule (changes.ts), when they differ from the partition values. */
+  | { type: 'done'; rowsRead: number; rowsWritten: number; rejects: Reject[]; format: string; lines: LineCount; months: string[] | null };
 
 /** The job of a planned file. */
 export function prepareJob(file: PlannedFile, batchId: number, regionCodes: string[] | null): PrepareJob {
@@ -62,6 +64,20 @@ export function jobMatch(job: PrepareJob): HeaderMatch {
 /** Whether the file's rows go straight into the partitions they replace (else through a staging table). */
 export const copiesIntoPartitions = (match: HeaderMatch, isCorrection: boolean): boolean => match.spec.replace.by === 'partition' && !isCorrection;
 
+/**
+ * The month columns whose months in the written rows the loader needs
+ * (ChangeRecorder.written): for rows COPYed straight into their partitions
+ * when the kind's months are not the partition values themselves (the benefit
+ * months of a payment batch); null when the loader needs none.
+ */
+function writtenMonthColumns(match: HeaderMatch, isCorrection: boolean): readonly string[] | null {
+  if (!copiesIntoPartitions(match, isCorrection) || match.spec.replace.by !== 'partition') return null;
+  const rule = monthRule(match.spec);
+  if ('unbounded' in rule) return null;
+  if (rule.columns.length === 1 && rule.columns[0] === match.spec.replace.column) return null;
+  return rule.columns;
+}
+
 const utf8 = new TextEncoder();
 
 export async function* prepareFile(job: PrepareJob): AsyncGenerator<PreparedEvent> {
@@ -69,7 +85,8 @@ export async function* prepareFile(job: PrepareJob): AsyncGenerator<PreparedEven
   const ctx: ValidationContext = { regionCodes: job.regionCodes ? new Set(job.regionCodes) : null };
   const table = await openSourceTable(job.path);
   const rejects: Reject[] = [];
-  const { encode, counts, state } = rowEncoder(match, job.batchId, ctx, rejects);
+  const monthColumns = writtenMonthColumns(match, job.isCorrection);
+  const { encode, counts, state, months } = rowEncoder(match, job.batchId, ctx, rejects, monthColumns ?? []);
   const data = (lines: string[]): PreparedEvent => ({ type: 'data', data: utf8.encode(lines.join('')), bytesRead: table.bytesRead() });
 
   if (!copiesIntoPartitions(match, job.isCorrection)) {
@@ -121,5 +138,5 @@ export async function* prepareFile(job: PrepareJob): AsyncGenerator<PreparedEven
   if (lines.rows !== counts.read || counts.written + rejectedRows !== counts.read) {
     throw new Error(`行数核对不一致：读取 ${counts.read} 行（文件中数据行 ${lines.rows} 行），导入 ${counts.written} 行，拒收 ${rejectedRows} 行`);
   }
-  yield { type: 'done', rowsRead: counts.read, rowsWritten: counts.written, rejects: rejects.sort((a, b) => a.rowNumber - b.rowNumber), format: table.format, lines };
+  yield { type: 'done', rowsRead: counts.read, rowsWritten: counts.written, rejects: rejects.sort((a, b) => a.rowNumber - b.rowNumber), format: table.format, lines, months: monthColumns ? [...months].sort() : null };
 }
