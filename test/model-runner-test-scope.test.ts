@@ -36,7 +36,7 @@ const FILES: Record<string, string> = {
     "where {{ in_changed('month') }}",
     'group by month, region',
   ].join('\n'),
-  'models/people.sql': "{{ config(materialized='table') }}\nselect id, name from {{ source('src', 'people') }}",
+  'models/people.sql': "{{ config(materialized='table') }}\nselect id, name, kind from {{ source('src', 'people') }}",
   'models/schema.yml': [
     'version: 2',
     'models:',
@@ -52,9 +52,17 @@ const FILES: Record<string, string> = {
     '              expression: ">= 0"',
     `              ${SCOPED}`,
     '  - name: people',
+    '    tests:',
+    '      - dbt_utils.expression_is_true:',
+    '          expression: "id > 0"',
     '    columns:',
     '      - name: name',
     '        tests: [not_null]',
+    '      - name: kind',
+    '        tests:',
+    '          - not_null',
+    '          - accepted_values:',
+    "              values: ['a', 'b']",
   ].join('\n'),
 };
 
@@ -97,8 +105,8 @@ beforeAll(async () => {
     insert into src.events
       select g, date '2024-01-01' + ((g % 3) || ' month')::interval, case when g % 2 = 0 then 'A' else 'B' end, g
         from generate_series(1, 30) g;
-    create table src.people (id int primary key, name text);
-    insert into src.people values (1, '甲'), (2, '乙');
+    create table src.people (id int primary key, name text, kind text);
+    insert into src.people values (1, '甲', 'a'), (2, '乙', 'b');
   `);
 }, 60_000);
 
@@ -159,5 +167,40 @@ describe('data tests of a small run', () => {
     expect((selected as RunResult).models.map((m) => m.name)).toEqual(['monthly']);
     const all = await run({ vars: { changed_months: ['2024-02-01'] } });
     expect(Object.keys(tests(all))).toContain('not_null_people_name');
+  });
+});
+
+describe('row-by-row tests of one relation, counted in one query', () => {
+  it('reports each failing test by name with its own failing rows', async () => {
+    await client.query(`insert into src.people values (3, null, 'c'), (4, null, 'd'), (5, '丙', 'c')`);
+    const outcome = await run({ select: ['people'] });
+    await client.query('delete from src.people where id > 2');
+    expect(outcome).toBeInstanceOf(ModelTestFailure);
+    const t = tests(outcome);
+    expect(t['not_null_people_name']).toMatchObject({ status: 'fail', failures: 2 });
+    expect(t['not_null_people_name']!.sampleRows).toHaveLength(2);
+    // accepted_values counts distinct values, as dbt's query returns one row per value
+    expect(t['accepted_values_people_kind']).toMatchObject({ status: 'fail', failures: 2 });
+    expect(t['not_null_people_kind']).toMatchObject({ status: 'pass', failures: 0 });
+    expect(t['expression_is_true_people']).toMatchObject({ status: 'pass', failures: 0 });
+    const message = (outcome as ModelTestFailure).message;
+    expect(message).toContain('not_null_people_name');
+    expect(message).toContain('accepted_values_people_kind');
+    expect(message).not.toContain('not_null_people_kind');
+  });
+
+  it('a test whose query fails is reported on its own; the others still run', async () => {
+    await writeProject({ 'models/schema.yml': FILES['models/schema.yml']!.replace('"id > 0"', '"no_such_column > 0"') });
+    try {
+      const outcome = await run({ select: ['people'] });
+      expect(outcome).toBeInstanceOf(ModelTestFailure);
+      const t = tests(outcome);
+      expect(t['expression_is_true_people']!.status).toBe('error');
+      expect(t['expression_is_true_people']!.error).toContain('no_such_column');
+      expect(t['not_null_people_name']!.status).toBe('pass');
+      expect(t['accepted_values_people_kind']!.status).toBe('pass');
+    } finally {
+      await writeProject({ 'models/schema.yml': FILES['models/schema.yml']! });
+    }
   });
 });

@@ -17,7 +17,9 @@ import { quoteIdent, Relation } from './relation.ts';
 import { ensureStateTable, projectChecksums, readState, writeState } from './state.ts';
 import type { ModelState } from './state.ts';
 import { selectModels } from './select.ts';
-import { compileTest, runTest } from './tests.ts';
+import { compileParts, compileTest, inTransaction } from './tests.ts';
+import { runTests } from './test-batch.ts';
+import type { CompiledTest } from './test-batch.ts';
 import type { TestResult } from './tests.ts';
 import type { TestSpec } from './test-spec.ts';
 
@@ -188,16 +190,18 @@ export async function runModels(client: pg.ClientBase, options: RunOptions): Pro
   // Tests read what this run built: the shadows when publishing is deferred, else the real relations.
   const current = relationsAsBuilt(compiled, resolveRef);
   const builtInPlace = new Set(models.filter((m) => m.mode === 'incremental').map((m) => m.name));
-  const results: TestResult[] = [];
+  const compiledTests: CompiledTest[] = [];
   for (const spec of testSpecs) {
     // A test of a model updated in place sees is_incremental() true: its `where:` may keep to the rebuilt rows.
     const inPlace = spec.target.kind === 'model' && builtInPlace.has(spec.target.model);
-    const sql = compileTest(spec, current, inPlace)!;
-    if (options.compiledDir !== undefined) await writeText(path.join(path.resolve(options.compiledDir), 'tests', `${spec.name}.sql`), sql);
-    const r = await runTest(client, spec, sql);
-    log(`测试 ${r.name}：${r.status}${r.failures > 0 ? `（${r.failures} 行）` : ''}`);
-    results.push(r);
+    const parts = compileParts(spec, current, inPlace)!;
+    if (options.compiledDir !== undefined) await writeText(path.join(path.resolve(options.compiledDir), 'tests', `${spec.name}.sql`), parts.sql);
+    compiledTests.push({ spec, ...parts });
   }
+  const transaction = compiledTests.length > 0 && (await inTransaction(client));
+  const results = await runTests(client, compiledTests, transaction, (r) => {
+    log(`测试 ${r.name}：${r.status}${r.failures > 0 ? `（${r.failures} 行）` : ''}`);
+  });
 
   for (const r of results) {
     if (r.status === 'warn') warnings.push(`测试 ${r.name}（${r.file}）有 ${r.failures} 行不符合（severity: warn）`);

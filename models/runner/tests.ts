@@ -71,6 +71,22 @@ function label(spec: TestSpec): string {
  * answers false for every test, so there a `where:` written with it keeps the whole table.
  */
 export function compileTest(spec: TestSpec, compiled: CompiledProject, isIncremental = false): string | undefined {
+  return compileParts(spec, compiled, isIncremental)?.sql;
+}
+
+/**
+ * A test whose failing rows are the rows of `from` for which `failing` holds (not_null,
+ * expression_is_true), or, with `distinct`, the distinct values of that column among them
+ * (accepted_values): several of one relation are counted in one scan (test-batch.ts).
+ */
+export interface RowCheck {
+  from: string;
+  failing: string;
+  distinct?: string;
+}
+
+/** The test's query, and its row check when it is one; undefined if its model is disabled. */
+export function compileParts(spec: TestSpec, compiled: CompiledProject, isIncremental = false): { sql: string; check?: RowCheck } | undefined {
   const relation = targetRelation(spec, compiled);
   if (!relation) return undefined;
   const render = (text: string): string => compiled.renderSnippet(text, spec.file, label(spec), { isIncremental });
@@ -78,6 +94,46 @@ export function compileTest(spec: TestSpec, compiled: CompiledProject, isIncreme
     ? `(select * from ${relation} where ${render(spec.where)}) dbt_subquery`
     : relation.toString();
   const column = spec.column === undefined ? '' : spec.quoteColumn ? quoteIdent(spec.column) : spec.column;
+  const args = spec.args;
+  switch (spec.type) {
+    case 'not_null': {
+      const failing = `${column} is null`;
+      return { sql: `select ${column}\nfrom ${model}\nwhere ${failing}`, check: { from: model, failing } };
+    }
+    case 'expression_is_true': {
+      const failing = `not (${column ? `${column} ` : ''}${render(String(args['expression']))})`;
+      return { sql: `select *\nfrom ${model}\nwhere ${failing}`, check: { from: model, failing } };
+    }
+    case 'accepted_values': {
+      const failing = `${column} not in (${acceptedValues(args)})`;
+      return { sql: acceptedValuesSql(model, column, acceptedValues(args)), check: { from: model, failing, distinct: column } };
+    }
+    default:
+      return { sql: otherTestSql(spec, model, column, render) };
+  }
+}
+
+function acceptedValues(args: Record<string, unknown>): string {
+  const quote = args['quote'] !== false;
+  return (args['values'] as Array<string | number | boolean>)
+    .map((v) => (quote ? quoteLiteral(String(v)) : String(v)))
+    .join(', ');
+}
+
+function acceptedValuesSql(model: string, column: string, values: string): string {
+  return [
+    'with all_values as (',
+    `  select ${column} as value_field, count(*) as n_records`,
+    `  from ${model}`,
+    `  group by ${column}`,
+    ')',
+    'select * from all_values',
+    `where value_field not in (${values})`,
+  ].join('\n');
+}
+
+/** unique, relationships and the project's generic tests. */
+function otherTestSql(spec: TestSpec, model: string, column: string, render: (text: string) => string): string {
   const args = spec.args;
   if (spec.type === 'generic') {
     const sql = renderGeneric(spec, model, column, render);
@@ -88,8 +144,6 @@ export function compileTest(spec: TestSpec, compiled: CompiledProject, isIncreme
   }
 
   switch (spec.type) {
-    case 'not_null':
-      return `select ${column}\nfrom ${model}\nwhere ${column} is null`;
     case 'unique':
       return [
         `select ${column} as unique_field, count(*) as n_records`,
@@ -98,21 +152,6 @@ export function compileTest(spec: TestSpec, compiled: CompiledProject, isIncreme
         `group by ${column}`,
         'having count(*) > 1',
       ].join('\n');
-    case 'accepted_values': {
-      const quote = args['quote'] !== false;
-      const values = (args['values'] as Array<string | number | boolean>)
-        .map((v) => (quote ? quoteLiteral(String(v)) : String(v)))
-        .join(', ');
-      return [
-        'with all_values as (',
-        `  select ${column} as value_field, count(*) as n_records`,
-        `  from ${model}`,
-        `  group by ${column}`,
-        ')',
-        'select * from all_values',
-        `where value_field not in (${values})`,
-      ].join('\n');
-    }
     case 'relationships': {
       const to = render(`{{ ${String(args['to'])} }}`);
       const field = String(args['field']);
@@ -127,10 +166,8 @@ export function compileTest(spec: TestSpec, compiled: CompiledProject, isIncreme
         'where parent.to_field is null',
       ].join('\n');
     }
-    case 'expression_is_true': {
-      const expression = render(String(args['expression']));
-      return `select *\nfrom ${model}\nwhere not (${column ? `${column} ` : ''}${expression})`;
-    }
+    default:
+      throw new Error(`unexpected test type ${spec.type}`);
   }
 }
 
@@ -151,33 +188,42 @@ function renderGeneric(spec: TestSpec, model: string, column: string, render: (t
 }
 
 /**
- * Run a query so that a failure does not abort the caller's transaction: inside a transaction it is
- * wrapped in a savepoint; outside one (autocommit) a failed statement leaves nothing behind anyway.
+ * Whether the client is inside a transaction block: there a test runs under a savepoint, so that its
+ * failure does not abort the caller's transaction; outside one (autocommit) it leaves nothing behind.
  */
-async function isolated<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
-  let savepoint = true;
+export async function inTransaction(client: pg.ClientBase): Promise<boolean> {
   try {
-    await client.query('savepoint dbt_runner_test');
+    await client.query('savepoint dbt_runner_probe');
   } catch (err) {
-    if ((err as { code?: string }).code !== '25P01') throw err; // 25P01: not in a transaction
-    savepoint = false;
+    if ((err as { code?: string }).code === '25P01') return false; // not in a transaction
+    throw err;
   }
+  await client.query('release savepoint dbt_runner_probe');
+  return true;
+}
+
+/** One query, under a savepoint in a transaction; one round trip (savepoint, query, release in one simple query). */
+export async function isolatedQuery(client: pg.ClientBase, sql: string, transaction: boolean): Promise<Array<Record<string, unknown>>> {
+  if (!transaction) return (await client.query(sql)).rows as Array<Record<string, unknown>>;
   try {
-    const result = await fn();
-    if (savepoint) await client.query('release savepoint dbt_runner_test');
-    return result;
+    const results = (await client.query(`savepoint dbt_runner_test;\n${sql};\nrelease savepoint dbt_runner_test`)) as unknown as pg.QueryResult[];
+    return (results[1]?.rows ?? []) as Array<Record<string, unknown>>;
   } catch (err) {
-    if (savepoint) {
-      await client.query('rollback to savepoint dbt_runner_test');
-      await client.query('release savepoint dbt_runner_test');
-    }
+    await client.query('rollback to savepoint dbt_runner_test; release savepoint dbt_runner_test');
     throw err;
   }
 }
 
-export async function runTest(client: pg.ClientBase, spec: TestSpec, sql: string): Promise<TestResult> {
-  const started = performance.now();
-  const base = {
+/** The result of a test that returned `failures` rows: its status by severity, error_if and warn_if. */
+export function testResult(spec: TestSpec, sql: string, failures: number, sampleRows: Array<Record<string, unknown>>, durationMs: number): TestResult {
+  let status: TestStatus = 'pass';
+  if (spec.severity === 'error' && checkCondition(spec.errorIf, failures)) status = 'fail';
+  else if (checkCondition(spec.warnIf, failures)) status = 'warn';
+  return { ...testBase(spec, sql), status, failures, sampleRows, sample: formatSample(sampleRows), durationMs };
+}
+
+function testBase(spec: TestSpec, sql: string): Pick<TestResult, 'name' | 'type' | 'severity' | 'model' | 'source' | 'column' | 'sql' | 'file'> {
+  return {
     name: spec.name,
     type: spec.type,
     severity: spec.severity,
@@ -188,28 +234,18 @@ export async function runTest(client: pg.ClientBase, spec: TestSpec, sql: string
     sql,
     file: spec.file,
   };
+}
+
+/** `transaction`: whether the client is in a transaction (inTransaction), asked when not given. */
+export async function runTest(client: pg.ClientBase, spec: TestSpec, sql: string, transaction?: boolean): Promise<TestResult> {
+  const started = performance.now();
+  const base = testBase(spec, sql);
   try {
-    const { failures, sampleRows } = await isolated(client, async () => {
-      const { rows } = await client.query<{ failures: string }>(
-        `select count(*) as failures from (\n${sql}\n) dbt_internal_test`,
-      );
-      const failures = Number(rows[0]?.failures ?? 0);
-      const sample = failures > 0
-        ? (await client.query(`select * from (\n${sql}\n) dbt_internal_test limit ${SAMPLE_SIZE}`)).rows
-        : [];
-      return { failures, sampleRows: sample as Array<Record<string, unknown>> };
-    });
-    let status: TestStatus = 'pass';
-    if (spec.severity === 'error' && checkCondition(spec.errorIf, failures)) status = 'fail';
-    else if (checkCondition(spec.warnIf, failures)) status = 'warn';
-    return {
-      ...base,
-      status,
-      failures,
-      sampleRows,
-      sample: formatSample(sampleRows),
-      durationMs: performance.now() - started,
-    };
+    const inTx = transaction ?? (await inTransaction(client));
+    const counted = await isolatedQuery(client, `select count(*) as failures from (\n${sql}\n) dbt_internal_test`, inTx);
+    const failures = Number(counted[0]?.['failures'] ?? 0);
+    const sampleRows = failures > 0 ? await isolatedQuery(client, `select * from (\n${sql}\n) dbt_internal_test limit ${SAMPLE_SIZE}`, inTx) : [];
+    return testResult(spec, sql, failures, sampleRows, performance.now() - started);
   } catch (err) {
     return {
       ...base,

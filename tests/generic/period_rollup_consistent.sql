@@ -24,13 +24,13 @@ with keyed as (
         *,
         regexp_replace(period_region_key, '^[^:]*:[^:]*:', '') as row_key
     from {{ model }}
-    where {{ in_changed_years('period_start') }}
+    where {{ in_changed_years_literal('period_start') }}
 ),
 
 periods as (
     select * from keyed
     where period_grain in ('quarter', 'year')
-        and {{ in_changed_periods('period_grain', 'period_start') }}
+        and {{ in_changed_periods_literal('period_grain', 'period_start') }}
 ),
 
 months as (
