@@ -77,12 +77,12 @@ const refreshKeyNow = async (rollup: RollupDefinition) => JSON.stringify((await 
 
 describe('a load and the rollups', () => {
   it('stores the rollup definitions once per version of the model, equal to compiling it', async () => {
-    const stored = await db.pool.query<{ model_hash: string; definitions: unknown; compiled_at: Date }>(`select * from rollups.definitions`);
+    const stored = await db.pool.query<{ model_hash: string; definitions: unknown; compiled_at: Date }>(`select * from etl.rollup_definitions`);
     expect(stored.rows).toHaveLength(1);
     expect(stored.rows[0]!.model_hash).toBe(await modelHash());
     expect(stored.rows[0]!.definitions).toEqual(JSON.parse(JSON.stringify(rollups)));
     await loadFile('warnings-a.csv', warnings('YJ-A'));
-    const again = await db.pool.query<{ compiled_at: Date }>(`select compiled_at from rollups.definitions`);
+    const again = await db.pool.query<{ compiled_at: Date }>(`select compiled_at from etl.rollup_definitions`);
     expect(again.rows.map((r) => r.compiled_at)).toEqual([stored.rows[0]!.compiled_at]);
   });
 

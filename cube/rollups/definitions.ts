@@ -10,20 +10,26 @@ import path from 'node:path';
 import type pg from 'pg';
 import { z } from 'zod';
 import { compileModel, MODEL_DIR } from '../compiler.ts';
-import { listRollups, ROLLUP_SCHEMA, type RollupDefinition } from './describe.ts';
+import { listRollups, type RollupDefinition } from './describe.ts';
 
 /** Bump when listRollups' output changes for the same model files (describe.ts). */
 const DEFINITIONS_FORMAT = 1;
 
-export const DEFINITIONS_TABLE = `${ROLLUP_SCHEMA}.definitions`;
+/**
+ * Beside the loads' bookkeeping, not in the rollups' schema: every table there
+ * is a rollup to the gateway and the tests.
+ */
+export const DEFINITIONS_TABLE = 'etl.rollup_definitions';
 
 export const DEFINITIONS_DDL = `
-create schema if not exists ${ROLLUP_SCHEMA};
+create schema if not exists etl;
 create table if not exists ${DEFINITIONS_TABLE} (
   model_hash text primary key,
   definitions jsonb not null,
   compiled_at timestamptz not null default now()
 );
+-- where a development version kept them for a while
+drop table if exists rollups.definitions;
 `;
 
 const definitionsSchema = z.array(
