@@ -78,5 +78,73 @@ describe('incremental models', () => {
 
     await build({ fullRefresh: true });
     expect(await martChecksums(db.pool)).toEqual(afterIncremental);
-  });
+  }, 600_000);
+
+  it('place findings again, and rebuild the months a pending application or the as-of date reaches', async () => {
+    const K = '2024-09-01';
+    const J = '2024-08-01';
+    const L = '2024-10-01';
+    const { rows: [late] } = await db.pool.query<{ id_number: string }>(
+      `select p.id_number from raw.benefit_payments p
+        where p.benefit_month = $1 and p.paid_on > p.benefit_month + 9
+          and exists (select 1 from raw.basic_living_roster r where r.id_number = p.id_number and r.stat_month = $2)
+        order by p.id_number limit 1`,
+      [K, J],
+    );
+    expect(late, 'a late payment of K whose person is listed in J').toBeDefined();
+    const person = late!.id_number;
+    const placed = async () => (await db.pool.query<{ region_code: string }>(
+      `select distinct region_code from marts.fct_integrity_late_payment where id_number = $1 and month_start = $2`, [person, K])).rows.map((r) => r.region_code);
+
+    // the person leaves K's rosters: the late payment of K is placed by J's listing
+    await db.pool.query(`delete from raw.basic_living_roster where stat_month = $1 and id_number = $2`, [K, person]);
+    await db.pool.query(`delete from raw.low_income_roster where stat_month = $1 and id_number = $2`, [K, person]);
+    await build({ changedMonths: [K] });
+    const before = await placed();
+    expect(before).toHaveLength(1);
+
+    // the listings of J and L move to another region; K is not a changed month (the findings take the
+    // closest earlier month, J; the benefits paid the closest month either side, L if listed there)
+    const { rows: [other] } = await db.pool.query<{ region_code: string }>(
+      `select region_code from raw.basic_living_roster where stat_month = $1 and region_code <> $2 order by region_code limit 1`, [J, before[0]]);
+    expect((await db.pool.query(`update raw.basic_living_roster set region_code = $3 where stat_month in ($1, $4) and id_number = $2`,
+      [J, person, other!.region_code, L])).rowCount).toBeGreaterThan(0);
+
+    // an application decided in the month it was accepted reopens: pending, it counts in its deadline's
+    // month, which is not a changed month (the load changes the months of its acceptance and decision)
+    const { rows: [reopened] } = await db.pool.query<{ application_id: string; accepted: string; deadline: string }>(
+      `select a.application_id, to_char(a.accepted_on, 'YYYY-MM-01') as accepted, w.deadline_month::text as deadline
+         from raw.applications a inner join intermediate.int_application_working_days w on w.application_id = a.application_id
+        where a.application_type in ('低保', '特困') and date_trunc('month', a.decided_on) = date_trunc('month', a.accepted_on)
+          and w.deadline_month > date_trunc('month', a.accepted_on) and w.deadline_month < date '${RECENT}' and w.deadline_month not in (date '${J}', date '${L}')
+          and date_trunc('month', a.accepted_on) <> date '${K}'
+        order by a.application_id limit 1`,
+    );
+    expect(reopened, 'an application decided in its acceptance month, its deadline in a later one').toBeDefined();
+    await db.pool.query(`update raw.applications set decided_on = null, decision = '办理中' where application_id = $1`, [reopened!.application_id]);
+
+    // a warning of a later month moves the as-of date: the pending warnings raised
+    // late in the last month become late, although their month did not change
+    const { rows: [judged] } = await db.pool.query<{ n: number }>(
+      `select count(*)::int as n from raw.warnings where handling_status <> '已处置' and warned_on > date '${RECENT}' + interval '1 month - 16 days'`);
+    expect(judged!.n).toBeGreaterThan(0);
+    const NEXT = '2025-03-01';
+    await db.pool.query(
+      `insert into raw.warnings select 'W-incremental-test', date '${NEXT}' + 4, id_number, person_name, region_code, source_department, reason,
+              level, '已处置', outcome, date '${NEXT}' + 5, batch_id, source_file, source_row, extra
+         from raw.warnings where handling_status = '已处置' order by warning_id limit 1`);
+
+    const changed = [...new Set([J, L, reopened!.accepted, NEXT])].sort();
+    for (const month of [K, reopened!.deadline, RECENT]) expect(changed).not.toContain(month);
+    const incremental = await build({ changedMonths: changed });
+    const modes = new Map(incremental.models.map((m) => [m.name, m.mode]));
+    for (const model of ['fct_integrity_late_payment', 'fct_integrity_roster_payment_mismatch', 'int_integrity_person_locations', 'fct_application_period', 'fct_warning_period', 'fct_benefit_period', 'int_benefit_payment_listed']) {
+      expect(modes.get(model), model).toBe('incremental');
+    }
+    expect(await placed()).toEqual([other!.region_code]);
+    const afterIncremental = await martChecksums(db.pool);
+
+    await build({ fullRefresh: true });
+    expect(await martChecksums(db.pool)).toEqual(afterIncremental);
+  }, 600_000);
 });

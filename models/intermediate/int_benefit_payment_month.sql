@@ -19,7 +19,7 @@ unlisted as (
 ),
 
 roster as not materialized (
-    -- read twice, for the few unlisted persons and households: by its indexes
+    -- read twice, only when some payment is unlisted
     select stat_month, id_number, household_id, region_code
     from {{ ref('fct_basic_living_person_month') }}
 ),

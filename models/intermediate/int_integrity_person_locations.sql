@@ -1,5 +1,5 @@
-{{ config(materialized='incremental', post_hook='analyze {{ this }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}",
-    indexes=[{'columns': ['id_number', 'month_start']}]) }}
+{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}",
+    indexes=[{'columns': ['id_number', 'month_start']}, {'columns': ['month_start']}]) }}
 -- Where, and under which name, each person is registered in each month: the
 -- dibao/tekun roster first (its listing that counts, int_basic_living_listing,
 -- so a finding lands where the person is counted), then the low-income

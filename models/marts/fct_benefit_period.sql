@@ -1,33 +1,31 @@
-{{ config(indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
+{{ config(materialized='incremental', post_hook='analyze {{ this }}', incremental_strategy='append',
+    pre_hook="{{ delete_changed_periods(also=benefit_months_placed_elsewhere()) }}",
+    indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
 -- Benefits paid and the persons they are paid for: one row per region (city,
 -- county, township), grain (month, quarter, year), period and roster category.
 -- Flows sum over the period's months the payments of those benefit months
 -- (int_benefit_payment_month: 发放金额 by 所属月份, in the payment's own
 -- category, in the region of the person's listing that counts) and the
--- person-months on the dibao/tekun roster (fct_basic_living_person_month).
+-- person-months on the dibao/tekun roster (fct_basic_living_person_month, by
+-- village: int_basic_living_village_month).
 -- Snapshot columns (roster_*) hold the period's last month with data: the
 -- persons on the roster and the sum of their 月救助金额, each person once by the
 -- listing that counts — domain.md's average monthly dibao benefit is
 -- roster_benefit_yuan ÷ roster_persons of the dibao categories.
+-- Incremental: a month's rows read that month's payments and roster, except
+-- the payments whose person is not on that month's roster, placed by the
+-- nearest roster month of any month: the periods of the changed months and of
+-- the months holding such a payment are rebuilt.
 {%- set measures = ['payments', 'payments_on_time', 'amount_paid_yuan', 'amount_paid_on_time_yuan', 'person_months', 'roster_persons', 'roster_benefit_yuan'] %}
+{%- set also = benefit_months_placed_elsewhere() %}
 with payments as (
     select * from {{ ref('int_benefit_payment_month') }}
-    where region_code is not null
-),
-
-roster as (
-    select * from {{ ref('fct_basic_living_person_month') }}
+    where region_code is not null and {{ in_changed_years('month_start', also) }}
 ),
 
 village_person_months as (
-    select
-        stat_month as month_start,
-        region_code,
-        category,
-        count(*) as person_months,
-        sum(monthly_benefit_yuan) as roster_benefit_yuan
-    from roster
-    group by stat_month, region_code, category
+    select * from {{ ref('int_basic_living_village_month') }}
+    where {{ in_changed_years('month_start', also) }}
 ),
 
 village_monthly as (
@@ -53,7 +51,7 @@ monthly as (
 
 final as (
     {{ period_rollup('monthly', ['programme', 'programme_name', 'urban_rural', 'urban_rural_name', 'category'], measures,
-        snapshot=['roster_persons', 'roster_benefit_yuan'], fill=0, key=['category']) }}
+        snapshot=['roster_persons', 'roster_benefit_yuan'], fill=0, key=['category'], also=also) }}
 )
 
 select * from final

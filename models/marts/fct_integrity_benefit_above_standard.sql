@@ -58,7 +58,8 @@ standards_in_force as (
     order by months.month_start, standards.region_code, standards.standard_type, standards.effective_on desc
 ),
 
-group_standards as (
+group_standards as materialized (
+    -- materialized: the few groups above their standard, before the persons are read again
     select
         groups.*,
         coalesce(regions.county_code, groups.region_code) as county_code,

@@ -1,4 +1,5 @@
-{{ config(indexes=[{'columns': ['month_start', 'id_number']}]) }}
+{{ config(materialized='incremental', incremental_strategy='append', post_hook='analyze {{ this }}',
+    pre_hook="{{ delete_changed_months('month_start') }}", indexes=[{'columns': ['month_start', 'id_number']}]) }}
 -- Close relatives of cadres on the dibao/tekun roster without a filing: for
 -- each month, the register list in force (the latest dated on or before the
 -- month's last day, as for the alleviated snapshots) is matched with the
@@ -6,8 +7,12 @@
 -- last day is a finding. One finding per month, relative and cadre, so each
 -- cadre's case is cleared on its own; its id is built from those keys alone,
 -- so the same case keeps its id when a newer list or roster is loaded.
+-- Incremental: a month's findings read that month's roster and the list in
+-- force then (a changed list changes its month and every later one): the
+-- changed months are rebuilt.
 with months as (
     select * from {{ ref('dim_month') }}
+    where {{ in_changed_months('month_start') }}
 ),
 
 register as (
@@ -32,6 +37,7 @@ pairs as (
     -- a pair exported twice in one list counts once, with its earliest filing
     select distinct on (list_on, cadre_id_number, relative_id_number) *
     from register
+    where list_on in (select list_on from list_in_force)
     order by list_on, cadre_id_number, relative_id_number, filed_on nulls last, source_file, source_row
 ),
 
@@ -52,11 +58,13 @@ listed as (
     -- the recipient's listing that counts (one per person and month)
     select stat_month, id_number, region_code, category, monthly_benefit_yuan
     from {{ ref('fct_basic_living_person_month') }}
+    where {{ in_changed_months('stat_month') }}
 ),
 
 roster as (
     select stat_month, id_number, region_code, category, person_name
     from {{ ref('stg_raw__basic_living_roster') }}
+    where {{ in_changed_months('stat_month') }}
 ),
 
 found as (
