@@ -22,7 +22,7 @@ import { loadFile, type Reject } from './load-file.ts';
 import type { LineCount } from '../read/index.ts';
 import { modelFingerprint } from './model-fingerprint.ts';
 import { discardPlan, planLoad, type PlannedFile } from './plan.ts';
-import { PreparerPool, type PreparedFile } from './prepare/pool.ts';
+import { PreparerPool, preparedHere, type PreparedFile } from './prepare/pool.ts';
 import { prepareJob } from './prepare/prepare.ts';
 import { appendAudit, cliActor } from '../../audit/trail.ts';
 import { syncImportedRectification, type RectificationConflict } from '../../rectification/import.ts';
@@ -31,6 +31,20 @@ import { syncImportedRectification, type RectificationConflict } from '../../rec
 export const DBT_PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** File i + 1 is prepared while file i is COPYed. */
 const PREPARING_THREADS = 2;
+/**
+ * Below this many bytes of files every file is prepared on the loader's
+ * thread, its COPY data streamed as it is made (PostgreSQL parses it in its
+ * own process meanwhile): a preparing thread takes a second or more of CPU to
+ * start (tsx, the readers), as much as preparing a month's exports (14 MB at
+ * city scale) takes, and on two cores starting them slowed the first file.
+ */
+export const PREPARING_THREADS_MIN_BYTES = 64 * 1024 * 1024;
+
+/** Preparing threads for a load of `files`: none for a small load, or one file. */
+export function preparingThreadsFor(files: readonly Pick<PlannedFile, 'size'>[]): number {
+  const bytes = files.reduce((n, f) => n + f.size, 0);
+  return files.length > 1 && bytes >= PREPARING_THREADS_MIN_BYTES ? PREPARING_THREADS : 0;
+}
 
 export interface FileReport {
   path: string;
@@ -95,6 +109,8 @@ export interface LoadOptions {
   beforePublish?: () => Promise<void>;
   /** Load files whose content was loaded before (`etl load --force`), recorded as forced. */
   force?: boolean;
+  /** Preparing threads; by default preparingThreadsFor the files (none for a small load). */
+  preparingThreads?: number;
   onFileStart?: (file: PlannedFile, index: number, total: number) => void;
   onProgress?: (file: PlannedFile, bytes: number) => void;
   log?: (msg: string) => void;
@@ -133,15 +149,15 @@ async function recordFile(client: pg.ClientBase, batchId: number, f: FileReport,
 const since = (started: number) => (performance.now() - started) / 1000;
 
 /**
- * Plan: the files, their kinds and checksums. The preparing threads start
- * after it, only for more than one file: starting takes a second or more of
- * CPU that planning would share, and the first file is prepared on this
- * thread meanwhile (filesPhase).
+ * Plan: the files, their kinds and checksums. Preparing threads start after
+ * it, for a large load only (preparingThreadsFor); the first file is prepared
+ * on this thread while they start (filesPhase).
  */
-async function planPhase(paths: readonly string[], options: LoadOptions): Promise<{ planned: PlannedFile[]; preparers: PreparerPool }> {
+async function planPhase(paths: readonly string[], options: LoadOptions): Promise<{ planned: PlannedFile[]; preparers: PreparerPool | null }> {
   const planned = paths.length === 0 && options.rebuildModels ? [] : await planLoad(paths);
-  const preparers = new PreparerPool(PREPARING_THREADS);
-  if (planned.length > 1) preparers.start();
+  const threads = options.preparingThreads ?? preparingThreadsFor(planned);
+  const preparers = threads > 0 ? new PreparerPool(threads) : null;
+  preparers?.start();
   return { planned, preparers };
 }
 
@@ -163,13 +179,15 @@ async function beginBatch(client: pg.ClientBase, paths: readonly string[], optio
 }
 
 /**
- * Files: each file prepared (read, validated, encoded) on a thread, COPYed, and
- * replacing what it supersedes (load-file.ts), in plan order. While file i is
- * COPYed, file i + 1 is prepared; a file after a regions file waits, as it is
- * checked against the loaded regions. A file due while no thread has started
- * yet (the first) is prepared on this thread. Files loaded before are skipped unless forced.
+ * Files: each file prepared (read, validated, encoded), COPYed, and replacing
+ * what it supersedes (load-file.ts), in plan order. A small load prepares its
+ * files on this thread, streamed into COPY. A large one has preparing threads:
+ * while file i is COPYed, file i + 1 is prepared on a thread; a file due while
+ * no thread has started yet (the first) is prepared here. A file after a
+ * regions file waits, as it is checked against the loaded regions. Files
+ * loaded before are skipped unless forced.
  */
-async function filesPhase(client: pg.ClientBase, batchId: number, planned: PlannedFile[], preparers: PreparerPool, options: LoadOptions): Promise<FileReport[]> {
+async function filesPhase(client: pg.ClientBase, batchId: number, planned: PlannedFile[], preparers: PreparerPool | null, options: LoadOptions): Promise<FileReport[]> {
   const previous: (number | null)[] = [];
   for (const file of planned) previous.push(await alreadyLoaded(client, file.sha256));
   const files: FileReport[] = [];
@@ -181,7 +199,7 @@ async function filesPhase(client: pg.ClientBase, batchId: number, planned: Plann
     if (!prepared) {
       const file = planned[i]!;
       const job = prepareJob(file, batchId, file.match.spec.table === 'regions' ? null : codes);
-      prepared = now ? preparers.prepareFirst(job) : preparers.prepare(job);
+      prepared = !preparers ? preparedHere(job) : now ? preparers.prepareFirst(job) : preparers.prepare(job);
       preparing.set(i, prepared);
     }
     return prepared;
@@ -200,7 +218,7 @@ async function filesPhase(client: pg.ClientBase, batchId: number, planned: Plann
       if (spec.table !== 'regions') codes ??= await regionCodes(client);
       const prepared = prepare(i, true);
       const next = nextToLoad(i);
-      if (next >= 0 && spec.table !== 'regions' && planned[next]!.match.spec.table !== 'regions') prepare(next, false);
+      if (preparers && next >= 0 && spec.table !== 'regions' && planned[next]!.match.spec.table !== 'regions') prepare(next, false);
       const result = await loadFile(client, file, prepared, (bytes) => options.onProgress?.(file, bytes));
       preparing.delete(i);
       if (spec.table === 'regions') codes = null;
@@ -325,7 +343,7 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
     if (batchId !== null) await recordFailure(client, batchId, e as Error, options);
     throw e;
   } finally {
-    await preparers.close();
+    await preparers?.close();
     await client.query('select pg_advisory_unlock_all()').catch(() => {});
     client.release();
     await discardPlan(planned);

@@ -126,7 +126,7 @@ export class PreparerPool {
 }
 
 /** `job` prepared on this thread, its errors named as a thread names them. */
-function preparedHere(job: PrepareJob): PreparedFile {
+export function preparedHere(job: PrepareJob): PreparedFile {
   return {
     async *[Symbol.asyncIterator]() {
       try {
