@@ -284,7 +284,8 @@ export class SemanticLayer {
     return this.compile({ ...options, preAggregationId: 'none', preAggregationsSchema: `${ROLLUP_SCHEMA}_unbuilt` });
   }
 
-  private checkMembers(query: NormalizedQuery): void {
+  /** Refuses unknown members and members of several views; returns the query's one view. */
+  private checkMembers(query: NormalizedQuery): string {
     const named = [...query.measures, ...query.dimensions, ...query.segments, ...query.timeDimensions.map((t) => t.dimension)];
     // the gateway's own members get their own message from the rewrite
     const unknown = named.filter((m) => !this.members.has(m) && !this.reserved.has(m));
@@ -295,6 +296,7 @@ export class SemanticLayer {
     if (views.length > 1) {
       throw new QueryError(`一个查询只能使用同一视图的成员，此查询用到了 ${views.join('、')}；不同视图的指标请作为多个查询一起发送（blending：查询数组）`);
     }
+    return views[0] ?? '';
   }
 
   /** The SQL that answers a normalised query (one statement; a union of parts for partial periods). */
@@ -530,9 +532,7 @@ export class SemanticLayer {
    */
   async load(input: CubeQuery, ctx: SecurityContext, options: LoadOptions = {}): Promise<LoadResult> {
     const query = this.normalize(input);
-    this.checkMembers(query);
-    // one view per query (checkMembers)
-    const view = [...query.measures, ...query.dimensions, ...query.timeDimensions.map((t) => t.dimension), ...query.segments][0]?.split('.')[0] ?? '';
+    const view = this.checkMembers(query);
     const version = await this.dataVersion(view);
     const fresh = async () => {
       const answer = await this.run(query, ctx);

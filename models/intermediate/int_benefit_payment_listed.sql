@@ -21,7 +21,7 @@ located as (
         payments.benefit_month,
         payments.category,
         payments.amount_yuan,
-        payments.paid_on <= payments.benefit_month + ({{ var('payment_due_day', 10) }} - 1) as is_paid_on_time,
+        payments.paid_on <= {{ payment_due_on('payments.benefit_month') }} as is_paid_on_time,
         roster.region_code
     from payments
     inner join roster

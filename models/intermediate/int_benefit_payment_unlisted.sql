@@ -22,7 +22,7 @@ final as (
         payments.household_id,
         payments.category,
         payments.amount_yuan,
-        payments.paid_on <= payments.benefit_month + ({{ var('payment_due_day', 10) }} - 1) as is_paid_on_time
+        payments.paid_on <= {{ payment_due_on('payments.benefit_month') }} as is_paid_on_time
     from payments
     where not exists (
         select 1

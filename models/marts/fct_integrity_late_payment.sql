@@ -27,9 +27,9 @@ late as (
     select
         payment_batch || '#' || source_file || '#' || source_row as payment_key,
         payments.*,
-        benefit_month + ({{ var('payment_due_day') }} - 1) as due_on
+        {{ payment_due_on('benefit_month') }} as due_on
     from payments
-    where paid_on > benefit_month + ({{ var('payment_due_day') }} - 1)
+    where paid_on > {{ payment_due_on('benefit_month') }}
 ),
 
 in_month as (
