@@ -52,7 +52,7 @@ export class ResultCache {
     return (await running).answer;
   }
 
-  /** Kept answers and their estimated bytes (for /readyz-style reporting and tests). */
+  /** Kept answers and their estimated bytes. */
   stats(): { entries: number; bytes: number } {
     return { entries: this.answers?.size ?? 0, bytes: this.answers?.calculatedSize ?? 0 };
   }
