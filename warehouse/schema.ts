@@ -78,6 +78,23 @@ export const LINEAGE_COLUMNS = [
   { column: 'extra', type: 'jsonb' },
 ] as const;
 
+/**
+ * Indexes of raw tables beyond their keys: (table, columns). On a partitioned
+ * table the index is declared on the parent, so every partition has its own,
+ * the ones the loader creates later too (built row by row during COPY).
+ * raw.benefit_payments is partitioned by payment batch, yet the models read it
+ * by benefit month (所属月份): without the index one month reads every batch.
+ */
+export const RAW_INDEXES: ReadonlyArray<{ table: string; columns: readonly string[] }> = [
+  { table: 'benefit_payments', columns: ['benefit_month'] },
+];
+
+function rawIndexDdl(spec: KindSpec): string {
+  return RAW_INDEXES.filter((i) => i.table === spec.table)
+    .map((i) => `create index if not exists ${i.table}_${i.columns.join('_')} on raw.${i.table} (${i.columns.join(', ')});`)
+    .join('\n');
+}
+
 function rawTableDdl(spec: KindSpec): string {
   const table = `raw.${spec.table}`;
   const columns = [
@@ -87,10 +104,10 @@ function rawTableDdl(spec: KindSpec): string {
   const addColumns = columns.map((c) => `alter table ${table} add column if not exists ${c};`).join('\n');
   if (spec.replace.by === 'partition') {
     // one partition per month, snapshot date or payment batch, created by the loader
-    return `create table if not exists ${table} (${columns.join(', ')}) partition by list (${spec.replace.column});\n${addColumns}`;
+    return `create table if not exists ${table} (${columns.join(', ')}) partition by list (${spec.replace.column});\n${addColumns}\n${rawIndexDdl(spec)}`;
   }
   const index = `create unique index if not exists ${spec.table}_key on ${table} (${spec.replace.columns.join(', ')});`;
-  return `create table if not exists ${table} (${columns.join(', ')});\n${addColumns}\n${index}`;
+  return `create table if not exists ${table} (${columns.join(', ')});\n${addColumns}\n${index}\n${rawIndexDdl(spec)}`;
 }
 
 /** A warehouse made before a kind was partitioned gets its rows moved into partitions. */
