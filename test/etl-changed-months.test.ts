@@ -1,6 +1,7 @@
 // What each load changed, in months (etl/load/changes.ts, refresh.ts): recorded
 // per file and per batch, shown by `etl history`, and what decides between an
-// incremental and a full rebuild of the models.
+// incremental and a full rebuild of the models; for rows replaced by identity,
+// the persons and households too (up to PERSONS_LIMIT).
 import { appendFile, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,8 +9,9 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kindByNumber, KINDS } from '../etl/formats/kinds.ts';
 import { runLoad, type LoadOptions, type LoadReport } from '../etl/load/batch.ts';
-import { MONTH_RULES } from '../etl/load/changes.ts';
-import { monthsBetween } from '../etl/load/refresh.ts';
+import { MONTH_RULES, PERSONS_LIMIT, type FileChanges } from '../etl/load/changes.ts';
+import { changedPersons, monthsBetween } from '../etl/load/refresh.ts';
+import { idCheckChar } from '../etl/formats/id-number.ts';
 import { relationsToAnalyze } from '../etl/load/statistics.ts';
 import { formatBatch } from '../etl/history/format.ts';
 import { getBatch } from '../etl/history/query.ts';
@@ -69,6 +71,8 @@ describe('months changed by a load', () => {
     const first = await load([city]);
     expect(first.refresh?.full).toBe('首次构建模型');
     expect(changesOf(first, 'low-income-202502.csv')).toEqual({ months: ['2025-02-01'], unbounded: null, carriesForward: false });
+    // a replaced month names no persons: every person of it
+    expect(changesOf(first, 'low-income-202502.csv')!.persons).toBeUndefined();
     // applications: the months of 受理日期 and 办结日期 of every new row
     expect(changesOf(first, 'applications.csv')!.months).toEqual(['2025-01-01', '2025-02-01', '2025-03-01']);
 
@@ -119,7 +123,52 @@ describe('months changed by a load', () => {
     const file = report.files.find((f) => f.kind === 3)!;
     expect(file.rowsLoaded).toBe(3);
     expect(file.changes!.months).toEqual(['2025-01-01', '2025-03-01']);
-    expect(report.refresh).toEqual({ full: null, months: ['2025-01-01', '2025-03-01'] });
+    // the persons and households of the rows replaced and added; February's identical row names nobody
+    expect(file.changes!.persons).toEqual([pid(1), pid(9)]);
+    expect(file.changes!.households).toEqual(['JT1', 'JT9']);
+    expect(report.refresh).toEqual({ full: null, months: ['2025-01-01', '2025-03-01'], persons: [pid(1), pid(9)], households: ['JT1', 'JT9'] });
+    const stored = await db.pool.query(
+      `select f.changed_persons as file, b.changed_persons as batch from etl.batch_files f join etl.batches b using (batch_id) where f.batch_id = $1 and f.kind = 3`,
+      [report.batchId],
+    );
+    expect(stored.rows).toEqual([{ file: [pid(1), pid(9)], batch: [pid(1), pid(9)] }]);
+  });
+
+  it('a correction of more persons than the limit names none: every person of its months', async () => {
+    // ID numbers of persons 1000 … 1000 + PERSONS_LIMIT, born on different days
+    const many = (n: number) => {
+      const body = `9901011980${String(1 + Math.floor(n / 1000)).padStart(2, '0')}15${String(n % 1000).padStart(3, '0')}`;
+      return body + idCheckChar(body);
+    };
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('低保特困在册人员');
+    ws.addRow([...ROSTER_HEADERS, '错误说明', '补正来源']);
+    for (let n = 1000; n <= 1000 + PERSONS_LIMIT; n++) {
+      ws.addRow(['2025-02', `JT${n}`, many(n), `在册${n}`, '本人', VIL_A1, '城市低保', '', '', '2024-01-01', '650.00', '身份证号：…', `批次 1 / roster-202502.csv / 第 ${n} 行`]);
+    }
+    const dir = await dirWith({});
+    await wb.xlsx.writeFile(path.join(dir, '补正-多人.xlsx'));
+    const report = await load([dir]);
+    const file = report.files.find((f) => f.kind === 3)!;
+    expect(file.rowsLoaded).toBe(PERSONS_LIMIT + 1);
+    expect(file.changes).toEqual({ months: ['2025-02-01'], unbounded: null, carriesForward: false });
+    expect(file.changes!.persons).toBeUndefined();
+    expect(report.refresh).toEqual({ full: null, months: ['2025-02-01'] });
+    const stored = await db.pool.query(`select changed_persons from etl.batch_files where batch_id = $1`, [report.batchId]);
+    expect(stored.rows).toEqual([{ changed_persons: null }]);
+  });
+
+  it('a load keeps to persons only when every changed file names them, within the limit', () => {
+    const named = (months: string[], persons: string[], households: string[] = []): FileChanges => ({ months, unbounded: null, carriesForward: false, persons, households });
+    const monthly: FileChanges = { months: ['2025-03-01'], unbounded: null, carriesForward: false };
+    expect(changedPersons([named(['2025-01-01'], ['B', 'A'], ['H1']), named(['2025-02-01'], ['C', 'A'])])).toEqual({ persons: ['A', 'B', 'C'], households: ['H1'] });
+    // a file that changed nothing does not matter; a monthly file (a partition replaced) unbounds the load
+    expect(changedPersons([named(['2025-01-01'], ['A']), { ...monthly, months: [] }])).toEqual({ persons: ['A'], households: [] });
+    expect(changedPersons([named(['2025-01-01'], ['A']), monthly])).toEqual({});
+    expect(changedPersons([])).toEqual({});
+    // two files within the limit each, over it together
+    const half = (from: number) => Array.from({ length: PERSONS_LIMIT / 2 + 1 }, (_, i) => `P${from + i}`);
+    expect(changedPersons([named(['2025-01-01'], half(0)), named(['2025-01-01'], half(PERSONS_LIMIT))])).toEqual({});
   });
 
   it('keyed kinds: only rows whose values differ count, with their old and new months', async () => {
@@ -129,6 +178,8 @@ describe('months changed by a load', () => {
     expect(decided).not.toBe(original);
     const report = await load([await dirWith({ 'applications.csv': decided })]);
     expect(changesOf(report, 'applications.csv')!.months).toEqual(['2025-03-01', '2025-04-01']);
+    expect(changesOf(report, 'applications.csv')!.persons).toEqual([pid(310)]);
+    expect(changesOf(report, 'applications.csv')!.households).toEqual(['JT-SQ-10']);
   });
 
   it('a regions file that changes a region rebuilds in full; an identical one changes nothing', async () => {

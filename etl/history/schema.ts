@@ -12,8 +12,12 @@
 // - etl.batch_files.changed_months, changes_unbounded: the months whose rows
 //   the file replaced, added or removed, or why its change is not bounded by
 //   months (etl/load/changes.ts);
+// - etl.batch_files.changed_persons: the ID numbers of the rows a file
+//   replaced by identity, old and new (null: every person of its months;
+//   etl/load/changes.ts);
 // - etl.batches.changed_months, full_refresh: the months the models rebuilt,
-//   or why they were rebuilt in full (etl/load/refresh.ts).
+//   or why they were rebuilt in full (etl/load/refresh.ts), and
+//   changed_persons: the persons they kept to (null: every person).
 // Idempotent. The columns are looked up first and only altered when missing:
 // `alter table` waits for a running load's locks, a look-up does not.
 import type pg from 'pg';
@@ -30,8 +34,10 @@ const COLUMNS = [
   { table: 'batch_files', column: 'forced', type: 'boolean not null default false' },
   { table: 'batch_files', column: 'changed_months', type: 'date[]' },
   { table: 'batch_files', column: 'changes_unbounded', type: 'text' },
+  { table: 'batch_files', column: 'changed_persons', type: 'text[]' },
   { table: 'batches', column: 'changed_months', type: 'date[]' },
   { table: 'batches', column: 'full_refresh', type: 'text' },
+  { table: 'batches', column: 'changed_persons', type: 'text[]' },
 ] as const;
 
 async function missingColumns(db: Queryable): Promise<(typeof COLUMNS)[number][]> {

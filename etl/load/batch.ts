@@ -134,9 +134,9 @@ async function regionCodes(client: pg.ClientBase): Promise<string[]> {
 
 async function recordFile(client: pg.ClientBase, batchId: number, f: FileReport, file: PlannedFile): Promise<void> {
   await client.query(
-    `insert into etl.batch_files (batch_id, file_path, file_name, sha256, kind, format, outcome, rows_read, rows_loaded, rows_rejected, note, headers, is_correction, lines_total, blank_rows, forced, changed_months, changes_unbounded)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-    [batchId, f.path, f.name, file.sha256, f.kind, f.format, f.outcome, f.rowsRead, f.rowsLoaded, f.rowsRejected, f.note, [...file.match.positions.keys()], file.isCorrection, f.lines?.lines ?? null, f.lines?.blankRows ?? null, f.forced === true, f.changes?.months ?? null, f.changes?.unbounded ?? null],
+    `insert into etl.batch_files (batch_id, file_path, file_name, sha256, kind, format, outcome, rows_read, rows_loaded, rows_rejected, note, headers, is_correction, lines_total, blank_rows, forced, changed_months, changes_unbounded, changed_persons)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+    [batchId, f.path, f.name, file.sha256, f.kind, f.format, f.outcome, f.rowsRead, f.rowsLoaded, f.rowsRejected, f.note, [...file.match.positions.keys()], file.isCorrection, f.lines?.lines ?? null, f.lines?.blankRows ?? null, f.forced === true, f.changes?.months ?? null, f.changes?.unbounded ?? null, f.changes?.persons ?? null],
   );
   if (f.rejects.length === 0) return;
   async function* lines() {
@@ -256,7 +256,7 @@ async function modelsPhase(client: pg.ClientBase, batchId: number, planned: Plan
   phases.analyze = since(analyzing);
   const built = await buildModels(client, projectDir, refresh, [...new Set(loaded.map((l) => l.spec.table))]);
   const rectificationConflicts = await syncImportedRectification(client, batchId);
-  await client.query(`update etl.batches set models_hash = $2, changed_months = $3, full_refresh = $4 where batch_id = $1`, [batchId, fingerprint, refresh.months, refresh.full]);
+  await client.query(`update etl.batches set models_hash = $2, changed_months = $3, full_refresh = $4, changed_persons = $5 where batch_id = $1`, [batchId, fingerprint, refresh.months, refresh.full, refresh.persons ?? null]);
   return { refresh, built, rectificationConflicts };
 }
 

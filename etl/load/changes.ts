@@ -8,6 +8,12 @@
 // - replaced by key, and corrections (by identity): only the rows whose values
 //   differ, old and new (an identical re-export changes nothing).
 // Some changes cannot be bounded by months: they request a full rebuild.
+//
+// A file replaced by identity also names the persons (its ID-number columns)
+// and households of the rows that differ, old and new, so that person-level
+// models rebuild only those persons of the changed months (dbt var
+// changed_persons). Replacing partitions, a kind without an ID-number column,
+// or more than PERSONS_LIMIT persons leaves them unnamed: every person.
 import type pg from 'pg';
 import type { KindSpec } from '../formats/kinds.ts';
 
@@ -55,6 +61,13 @@ export interface PartitionValues {
   values: string[];
 }
 
+/**
+ * Above this many persons (or households) a file's change names none: every
+ * person of its months is rebuilt. Rebuilding a whole month costs about as
+ * much as a few thousand persons, and the list travels in the models' SQL.
+ */
+export const PERSONS_LIMIT = 1000;
+
 /** What one file changed. */
 export interface FileChanges {
   /** YYYY-MM-01, sorted. */
@@ -63,6 +76,22 @@ export interface FileChanges {
   unbounded: string | null;
   /** Its months carry forward to every later month (MonthRule). */
   carriesForward: boolean;
+  /**
+   * The ID numbers of the rows that differ, old and new, sorted: every row the
+   * file changed belongs to one of them. Absent: not bounded by persons (a
+   * partition replaced, no ID-number column, over PERSONS_LIMIT).
+   */
+  persons?: string[];
+  /** The household IDs of those rows, old and new, sorted (with `persons`; empty without a household column). */
+  households?: string[];
+}
+
+/** The columns naming a person in `spec`'s rows (its ID numbers), and its household column if any. */
+export function personColumns(spec: KindSpec): { persons: string[]; household: string | null } {
+  return {
+    persons: spec.columns.filter((c) => c.value.type === 'id_number').map((c) => c.column),
+    household: spec.columns.some((c) => c.column === 'household_id') ? 'household_id' : null,
+  };
 }
 
 /** Collects a file's changed months while it is loaded (load-file.ts). */
@@ -71,6 +100,9 @@ export class ChangeRecorder {
   private readonly rule: MonthRule;
   /** An unbounded kind's file changed some row. */
   private changedAny = false;
+  /** Persons and households of the differing rows; null once not bounded by persons. */
+  private persons: Set<string> | null = new Set();
+  private households = new Set<string>();
 
   constructor(private readonly spec: KindSpec) {
     this.rule = monthRule(spec);
@@ -79,6 +111,7 @@ export class ChangeRecorder {
   /** Rows of these partition values are about to be removed, or were just loaded. */
   async partitions(client: pg.ClientBase, values: readonly string[]): Promise<void> {
     if (values.length === 0) return;
+    this.persons = null; // a replaced partition: every person in it
     if ('unbounded' in this.rule) {
       this.changedAny = true;
       return;
@@ -101,6 +134,7 @@ export class ChangeRecorder {
 
   /** The months of the rows a file COPYed into the partitions it replaced, worked out as they were prepared (prepare.ts). */
   written(months: readonly string[]): void {
+    if (months.length > 0) this.persons = null;
     for (const m of months) this.months.add(m);
   }
 
@@ -121,18 +155,38 @@ export class ChangeRecorder {
       return;
     }
     const months = this.rule.columns.flatMap((c) => [`date_trunc('month', s.${c})::date`, `date_trunc('month', r.${c})::date`]).join(', ');
-    const r = await client.query<{ m: string }>(
-      `select distinct m::text as m
-         from ${stage} s left join raw.${this.spec.table} r on ${join}
-         cross join lateral unnest(array[${months}]) as m
-        where m is not null and ${differs}`,
+    const who = personColumns(this.spec);
+    const persons = who.persons.flatMap((c) => [`s.${c}`, `r.${c}`]);
+    const households = who.household ? [`s.${who.household}`, `r.${who.household}`] : [];
+    // one pass over the differing rows; persons and households read up to one past the limit
+    const some = (column: string) =>
+      `array(select distinct v from differing cross join lateral unnest(${column}) as v where v is not null limit ${PERSONS_LIMIT + 1})`;
+    const r = await client.query<{ months: string[]; persons: string[]; households: string[] }>(
+      `with differing as materialized (
+         select array[${months}] as months, array[${persons.join(', ') || 'null'}]::text[] as persons, array[${households.join(', ') || 'null'}]::text[] as households
+           from ${stage} s left join raw.${this.spec.table} r on ${join}
+          where ${differs}
+       )
+       select array(select distinct m::text from differing cross join lateral unnest(months) as m where m is not null) as months,
+              ${some('persons')} as persons, ${some('households')} as households`,
       params,
     );
-    for (const row of r.rows) this.months.add(row.m);
+    const row = r.rows[0]!;
+    for (const m of row.months) this.months.add(m);
+    if (this.persons === null) return;
+    if (who.persons.length === 0 || row.persons.length > PERSONS_LIMIT || row.households.length > PERSONS_LIMIT) {
+      if (row.months.length > 0) this.persons = null;
+      return;
+    }
+    for (const p of row.persons) this.persons.add(p);
+    for (const h of row.households) this.households.add(h);
+    if (this.persons.size > PERSONS_LIMIT || this.households.size > PERSONS_LIMIT) this.persons = null;
   }
 
   result(): FileChanges {
     if ('unbounded' in this.rule) return { months: [], unbounded: this.changedAny ? this.rule.unbounded : null, carriesForward: false };
-    return { months: [...this.months].sort(), unbounded: null, carriesForward: this.rule.carriesForward === true };
+    const changes: FileChanges = { months: [...this.months].sort(), unbounded: null, carriesForward: this.rule.carriesForward === true };
+    if (this.persons === null) return changes;
+    return { ...changes, persons: [...this.persons].sort(), households: [...this.households].sort() };
   }
 }

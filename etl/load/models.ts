@@ -37,7 +37,8 @@ export async function buildModels(client: pg.ClientBase, projectDir: string, ref
   const options: RunOptions = {
     projectDir,
     select: refresh.full === null && changedTables.length > 0 ? changedTables.map((t) => `source:raw.${t}+`) : undefined,
-    vars: { changed_months: refresh.months },
+    // null: every person (dbt_project.yml)
+    vars: { changed_months: refresh.months, changed_persons: refresh.persons ?? null, changed_households: refresh.households ?? null },
     fullRefresh: refresh.full !== null,
     deferPublish: true,
   };

@@ -1,14 +1,23 @@
 // Whether a load rebuilds the models in full or only the months it changed
 // (changes.ts), and which months those are for the runner's
-// `vars: { changed_months }`.
+// `vars: { changed_months }`; within them, when every changed file names its
+// persons, only those persons (`vars: { changed_persons, changed_households }`).
 import type pg from 'pg';
-import type { FileChanges } from './changes.ts';
+import { PERSONS_LIMIT, type FileChanges } from './changes.ts';
 
 export interface ModelRefresh {
   /** Why every model is rebuilt from scratch; null: only `months`. */
   full: string | null;
   /** YYYY-MM-01, sorted: the months changed, with what carries forward to later months. */
   months: string[];
+  /**
+   * ID numbers, sorted: every row the load changed in `months` belongs to one
+   * of them. Absent: every person (a partition replaced, a kind without ID
+   * numbers, over PERSONS_LIMIT, a full rebuild).
+   */
+  persons?: string[];
+  /** The households of those rows, old and new (with `persons`). */
+  households?: string[];
 }
 
 export interface RefreshInputs {
@@ -62,5 +71,15 @@ export async function decideRefresh(client: pg.ClientBase, inputs: RefreshInputs
     const last = [await lastCalendarMonth(client), ...months].filter((m): m is string => m !== null).sort().at(-1)!;
     for (const m of monthsBetween(forward[0]!, last)) months.add(m);
   }
-  return { full: null, months: [...months].sort() };
+  return { full: null, months: [...months].sort(), ...changedPersons(inputs.files) };
+}
+
+/** The persons (and households) every file's change keeps to, when each names them and together they stay within PERSONS_LIMIT. */
+export function changedPersons(files: readonly FileChanges[]): Pick<ModelRefresh, 'persons' | 'households'> {
+  const changing = files.filter((f) => f.unbounded !== null || f.months.length > 0);
+  if (changing.length === 0 || changing.some((f) => f.persons === undefined)) return {};
+  const persons = new Set(changing.flatMap((f) => f.persons!));
+  const households = new Set(changing.flatMap((f) => f.households ?? []));
+  if (persons.size > PERSONS_LIMIT || households.size > PERSONS_LIMIT) return {};
+  return { persons: [...persons].sort(), households: [...households].sort() };
 }
