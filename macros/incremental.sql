@@ -64,6 +64,67 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#
+    Within the changed months, a load that replaced rows by identity (a
+    correction, a keyed export) names the persons whose rows differ, old and
+    new, as var('changed_persons') (ID numbers), and their households as
+    var('changed_households'); null or absent: every person (a monthly load
+    replacing whole months, more than 1,000 persons). A person-month model
+    whose rows of one person and month depend only on that person's source
+    rows of that month keeps to those persons: `pre_hook` delete_changed_rows,
+    `where` in_changed_rows, on the same columns.
+#}
+
+{# Strings as a SQL text array. #}
+{% macro text_array(values) -%}
+    array[{% for value in values %}'{{ value | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor %}]::text[]
+{%- endmacro %}
+
+{# True for rows of a changed person (every row on a full build, or when the load named no persons). #}
+{% macro in_changed_persons(id_column) -%}
+    {%- set persons = var('changed_persons', none) if is_incremental() and var('changed_months', none) is not none else none -%}
+    {%- if persons is not none -%}
+    {{ id_column }} = any({{ text_array(persons) }})
+    {%- else -%}
+    true
+    {%- endif -%}
+{%- endmacro %}
+
+{# True for rows of a changed person in a changed month: what a person-month model rebuilds. #}
+{% macro in_changed_rows(month_column, id_column, also=none) -%}
+    {{ in_changed_months(month_column, also) }} and {{ in_changed_persons(id_column) }}
+{%- endmacro %}
+
+{# pre_hook of a person-month model: remove the changed persons' rows of the months about to be rebuilt. #}
+{% macro delete_changed_rows(month_column, id_column, also=none) -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} where {{ in_changed_rows(month_column, id_column, also) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    True for rows of a household-month holding a changed person: a household of
+    a changed person in `persons` (a person-month relation already rebuilt, with
+    its month, household and ID-number columns) that month, or a household
+    whose raw rows the load changed (var changed_households: the households a
+    person left, which `persons` no longer shows). Sound where a person's
+    household in `persons` comes from a raw household_id column and its rows
+    come and go only with that person's raw rows; every row on a full build or
+    when the load named no persons. Use it with in_changed_months on `month_column`.
+#}
+{% macro in_changed_households(month_column, household_column, persons, persons_month='month_start', persons_household='household_id', persons_id='id_number') -%}
+    {%- set households = var('changed_households', none) -%}
+    {%- if is_incremental() and var('changed_months', none) is not none and var('changed_persons', none) is not none and households is not none -%}
+    (({{ month_column }}, {{ household_column }}) in (
+        select {{ persons_month }}, {{ persons_household }}
+        from {{ persons }}
+        where {{ in_changed_rows(persons_month, persons_id) }}
+    ) or {{ household_column }} = any({{ text_array(households) }}))
+    {%- else -%}
+    true
+    {%- endif -%}
+{%- endmacro %}
+
 {# pre_hook of a period mart: remove the periods about to be rebuilt. #}
 {% macro delete_changed_periods(also=none) -%}
     {%- if is_incremental() -%}

@@ -27,6 +27,22 @@
 {%- endmacro %}
 
 {#
+    A staging view's rows of a month and person the load did not change are
+    those an earlier load tested: in_loaded_rows keeps the loaded months and,
+    when the load named its persons (var changed_persons: rows replaced by
+    identity), those persons; without months every row.
+#}
+{% macro in_loaded_rows(month_column, id_column) -%}
+    {%- set months = var('changed_months', none) -%}
+    {%- set persons = var('changed_persons', none) -%}
+    {%- if months is not none and months | length > 0 and persons is not none -%}
+    {{ in_loaded_months(month_column) }} and {{ id_column }} = any({{ text_array(persons) }})
+    {%- else -%}
+    {{ in_loaded_months(month_column) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#
     What a period test reads when the mart was updated in place, as literal
     ranges and dates on its columns rather than subqueries over the month
     list, so the planner estimates the rows from the columns' statistics (a

@@ -15,7 +15,7 @@ import { idCheckChar } from '../etl/formats/id-number.ts';
 import { relationsToAnalyze } from '../etl/load/statistics.ts';
 import { formatBatch } from '../etl/history/format.ts';
 import { getBatch } from '../etl/history/query.ts';
-import { pid, REGIONS, VIL_A1, VIL_B1, writeSmallCity } from './fixtures/small-city.ts';
+import { pid, REGIONS, VIL_A1, VIL_A2, VIL_B1, writeSmallCity } from './fixtures/small-city.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 
 let db: TestDatabase;
@@ -156,6 +156,24 @@ describe('months changed by a load', () => {
     expect(report.refresh).toEqual({ full: null, months: ['2025-02-01'] });
     const stored = await db.pool.query(`select changed_persons from etl.batch_files where batch_id = $1`, [report.batchId]);
     expect(stored.rows).toEqual([{ changed_persons: null }]);
+  });
+
+  it('a correction of a snapshot names its persons, unless it brings a snapshot of a new date (in force for everyone)', async () => {
+    const correction = async (date: string) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('脱贫人口和防返贫监测对象');
+      ws.addRow(['数据日期', '户编号', '身份证号', '姓名', '区划代码', '人员类型', '风险是否消除', '错误说明', '补正来源']);
+      // person 3 moves to household H1
+      ws.addRow([date, 'H1', pid(3), '脱贫3', VIL_A2, '脱贫人口', '', '户编号：…', '批次 1 / alleviated.csv / 第 4 行']);
+      const dir = await dirWith({});
+      await wb.xlsx.writeFile(path.join(dir, `补正-脱贫-${date}.xlsx`));
+      return (await load([dir])).files[0]!.changes!;
+    };
+    const existing = await correction('2025-03-31');
+    expect(existing).toMatchObject({ months: ['2025-03-01'], carriesForward: true, persons: [pid(3)], households: ['H1', 'H2'] });
+    const fresh = await correction('2025-02-28');
+    expect(fresh.months).toEqual(['2025-02-01']);
+    expect(fresh.persons).toBeUndefined();
   });
 
   it('a load keeps to persons only when every changed file names them, within the limit', () => {

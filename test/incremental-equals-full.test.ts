@@ -1,8 +1,10 @@
 // Incremental equals full: a small synthetic city loaded month by month (each
 // month a load of its own, the models rebuilding only the months it changed),
-// then a correction workbook over two months and a re-export of an older month,
-// gives every mart and rollup row for row the same as one full rebuild of the
-// same data.
+// then a correction workbook over two months (the person-level models keeping
+// to its persons: amount, category, village, household, a listing that comes to
+// count, an added listing) and a re-export of an older month, gives every mart,
+// intermediate table and rollup row for row the same as one full rebuild of
+// the same data.
 import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,11 +71,14 @@ async function dirOf(files: string[]): Promise<string> {
 const load = async (dir: string, options: { fullRefresh?: boolean; rebuild?: boolean } = {}): Promise<LoadReport> =>
   runLoad(db.pool, options.rebuild ? [] : [dir], { runBy: 'test', projectDir: project, rebuildModels: options.rebuild, fullRefresh: options.fullRefresh });
 
-/** Every table of the marts and rollups (not views: the rectification view reads the application as of now), as rows:md5. */
+/**
+ * Every table of the marts, the intermediate models and the rollups (not views: the rectification view
+ * reads the application as of now), as rows:md5.
+ */
 async function checksums(pool: pg.Pool): Promise<Record<string, string>> {
   const tables = await pool.query<{ schema: string; name: string }>(
     `select table_schema as schema, table_name as name from information_schema.tables
-      where table_type = 'BASE TABLE' and (table_schema = 'marts' or (table_schema = 'rollups' and table_name <> 'builds'))
+      where table_type = 'BASE TABLE' and (table_schema in ('marts', 'intermediate') or (table_schema = 'rollups' and table_name <> 'builds'))
       order by 1, 2`,
   );
   const out: Record<string, string> = {};
@@ -84,24 +89,72 @@ async function checksums(pool: pg.Pool): Promise<Record<string, string>> {
   return out;
 }
 
-/** A correction workbook of the dibao/tekun roster: two persons' amounts changed, one in each of two months. */
-async function correctionWorkbook(dir: string, months: [string, string]): Promise<void> {
+type RosterRow = Record<string, string>;
+
+/** A roster row of the warehouse as the export writes it (int_basic_living_listing holds every column of it). */
+const ROSTER_ROW = `to_char(stat_month, 'YYYY-MM') as stat_month, household_id, id_number, person_name, relation_to_head, region_code, category,
+  coalesce(care_mode, '') as care_mode, coalesce(care_level, '') as care_level, enrolled_on::text as enrolled_on, monthly_benefit_yuan::text as monthly_benefit_yuan`;
+
+/** Listings of a person alone on the roster that month, in ID order, skipping `skip` persons. */
+async function singleListings(month: string, n: number, skip: readonly string[], where = 'true'): Promise<RosterRow[]> {
+  const r = await db.pool.query<RosterRow>(
+    `select ${ROSTER_ROW} from intermediate.int_basic_living_listing
+      where stat_month = $1::date and listings = 1 and id_number <> all($2::text[]) and ${where} order by id_number limit $3`,
+    [`${month}-01`, skip, n],
+  );
+  expect(r.rows.length, `${month}: ${where}`).toBe(n);
+  return r.rows;
+}
+
+/**
+ * A correction workbook of the dibao/tekun roster over two months, each row
+ * replacing a person's rows of its month: in the first, one person's amount,
+ * one's category (dibao to tekun), one's village and one's household change,
+ * and a person listed twice keeps only the listing that did not count (so it
+ * counts now); in the second, a person listed the month before is added and
+ * one's amount changes. Returns the persons it corrects.
+ */
+async function correctionWorkbook(dir: string, months: [string, string], previous: string): Promise<string[]> {
   const spec = kindByNumber(3);
+  const rows: RosterRow[] = [];
+  const [amount, category, village, household] = await singleListings(months[0], 4, [], `category like '%低保'`);
+  rows.push({ ...amount!, monthly_benefit_yuan: (Number(amount!.monthly_benefit_yuan) + 10).toFixed(2) });
+  rows.push({ ...category!, category: category!.category.replace('低保', '特困'), care_mode: '分散供养', care_level: '全自理' });
+  const other = await db.pool.query<{ region_code: string }>(
+    `select region_code from raw.regions where level_name = '村社区' and region_code <> $1 order by region_code limit 1`,
+    [village!.region_code],
+  );
+  rows.push({ ...village!, region_code: other.rows[0]!.region_code });
+  const moved = await db.pool.query<{ household_id: string }>(
+    `select household_id from intermediate.int_basic_living_listing where stat_month = $1::date and household_id <> $2 order by household_id limit 1`,
+    [`${months[0]}-01`, household!.household_id],
+  );
+  rows.push({ ...household!, household_id: moved.rows[0]!.household_id, relation_to_head: '其他' });
+  const twice = await db.pool.query<RosterRow>(
+    `select ${ROSTER_ROW} from intermediate.int_basic_living_listing where stat_month = $1::date and listings = 2 and listing_rank = 2 order by id_number limit 1`,
+    [`${months[0]}-01`],
+  );
+  expect(twice.rows.length, 'a person listed twice').toBe(1);
+  rows.push(twice.rows[0]!);
+
+  const added = await db.pool.query<RosterRow>(
+    `select ${ROSTER_ROW.replace("to_char(stat_month, 'YYYY-MM')", `'${months[1]}'`)} from intermediate.int_basic_living_listing p
+      where p.stat_month = $1::date and p.listings = 1
+        and not exists (select 1 from raw.basic_living_roster r where r.stat_month = $2::date and r.id_number = p.id_number)
+      order by id_number limit 1`,
+    [`${previous}-01`, `${months[1]}-01`],
+  );
+  expect(added.rows.length, 'a person not listed in the second month').toBe(1);
+  rows.push(added.rows[0]!);
+  const [later] = await singleListings(months[1], 1, [...rows, added.rows[0]!].map((r) => r.id_number!));
+  rows.push({ ...later!, monthly_benefit_yuan: (Number(later!.monthly_benefit_yuan) + 10).toFixed(2) });
+
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet(spec.title);
   ws.addRow([...spec.columns.map((c) => c.header), '错误说明', '补正来源']);
-  for (const month of months) {
-    const r = await db.pool.query<Record<string, string>>(
-      `select to_char(stat_month, 'YYYY-MM') as stat_month, household_id, id_number, person_name, relation_to_head, region_code, category,
-              coalesce(care_mode, '') as care_mode, coalesce(care_level, '') as care_level, enrolled_on::text as enrolled_on,
-              (monthly_benefit_yuan + 10)::text as monthly_benefit_yuan, source_file, source_row::text as source_row, batch_id::text as batch_id
-         from raw.basic_living_roster where stat_month = $1::date order by id_number limit 1`,
-      [`${month}-01`],
-    );
-    const row = r.rows[0]!;
-    ws.addRow([...spec.columns.map((c) => row[c.column]), '月救助金额：补正', `批次 ${row.batch_id} / ${row.source_file} / 第 ${row.source_row} 行`]);
-  }
+  for (const [i, row] of rows.entries()) ws.addRow([...spec.columns.map((c) => row[c.column]), '补正', `批次 1 / 补正 / 第 ${i + 2} 行`]);
   await wb.xlsx.writeFile(path.join(dir, '补正-低保特困在册人员.xlsx'));
+  return [...new Set(rows.map((r) => r.id_number!))].sort();
 }
 
 /** An older month exported again: one low-income person fewer. */
@@ -128,9 +181,14 @@ describe('incremental equals full', () => {
 
     const correction = path.join(root, 'correction');
     await mkdir(correction);
-    await correctionWorkbook(correction, [MONTHS[0]!, MONTHS[2]!]);
+    const persons = await correctionWorkbook(correction, [MONTHS[0]!, MONTHS[2]!], MONTHS[1]!);
     const corrected = await load(correction);
-    expect(corrected.refresh).toEqual({ full: null, months: [`${MONTHS[0]}-01`, `${MONTHS[2]}-01`] });
+    expect(corrected.refresh).toMatchObject({ full: null, months: [`${MONTHS[0]}-01`, `${MONTHS[2]}-01`], persons });
+    expect(persons.length).toBe(7);
+    // the person-level models kept to those persons in place
+    for (const model of ['int_basic_living_listing', 'fct_basic_living_person_month', 'int_integrity_person_locations']) {
+      expect(corrected.models.find((m) => m.name === model)?.mode, model).toBe('incremental');
+    }
 
     const older = path.join(root, 'older');
     await mkdir(older);

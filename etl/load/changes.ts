@@ -16,6 +16,7 @@
 // or more than PERSONS_LIMIT persons leaves them unnamed: every person.
 import type pg from 'pg';
 import type { KindSpec } from '../formats/kinds.ts';
+import { partitionName } from './partitions.ts';
 
 export type MonthRule =
   /**
@@ -92,6 +93,17 @@ export function personColumns(spec: KindSpec): { persons: string[]; household: s
     persons: spec.columns.filter((c) => c.value.type === 'id_number').map((c) => c.column),
     household: spec.columns.some((c) => c.column === 'household_id') ? 'household_id' : null,
   };
+}
+
+/** Of `within`'s partition values, those with no loaded row yet (no partition of their own, or an empty one). */
+async function newPartitionValues(client: pg.ClientBase, spec: KindSpec, within: PartitionValues): Promise<string[]> {
+  const out: string[] = [];
+  for (const v of within.values) {
+    const name = partitionName(spec, v);
+    const exists = await client.query<{ ok: boolean }>(`select to_regclass($1) is not null as ok`, [name]);
+    if (!exists.rows[0]!.ok || (await client.query(`select 1 from ${name} limit 1`)).rows.length === 0) out.push(v);
+  }
+  return out;
 }
 
 /** Collects a file's changed months while it is loaded (load-file.ts). */
@@ -174,6 +186,11 @@ export class ChangeRecorder {
     const row = r.rows[0]!;
     for (const m of row.months) this.months.add(m);
     if (this.persons === null) return;
+    if (within && this.rule.carriesForward && (await newPartitionValues(client, this.spec, within)).length > 0) {
+      // a snapshot or list of a new date comes into force for every person on it
+      this.persons = null;
+      return;
+    }
     if (who.persons.length === 0 || row.persons.length > PERSONS_LIMIT || row.households.length > PERSONS_LIMIT) {
       if (row.months.length > 0) this.persons = null;
       return;

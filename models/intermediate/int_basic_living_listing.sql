@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('stat_month') }}", indexes=[{'columns': ['stat_month', 'id_number']}]) }}
+{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_rows('stat_month', 'id_number') }}", indexes=[{'columns': ['stat_month', 'id_number']}]) }}
 -- Every dibao/tekun roster listing (kind 3), ranked within its person and month
 -- by domain.md's pinned rule "one listing per person per month": tekun before
 -- dibao; between two listings of one programme (urban or rural alike) the
@@ -6,7 +6,9 @@
 -- counts: every person-level figure reads it here (basic living counts and
 -- households through fct_basic_living_person_month, the region of benefits
 -- paid, the placement of integrity findings), so the rule lives in one place.
--- Identical rows of one export are one listing.
+-- Identical rows of one export are one listing. A person's listings of a
+-- month depend on that person's roster rows of that month only, so a load that
+-- names its changed persons rebuilds only theirs (in_changed_rows).
 with roster as (
     select distinct
         stat_month,
@@ -23,7 +25,7 @@ with roster as (
         enrolled_on,
         monthly_benefit_yuan
     from {{ ref('stg_raw__basic_living_roster') }}
-    where {{ in_changed_months('stat_month') }}
+    where {{ in_changed_rows('stat_month', 'id_number') }}
 ),
 
 ranked as (
