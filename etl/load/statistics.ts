@@ -7,6 +7,7 @@
 // has none yet or the models are rebuilt in full.
 import type pg from 'pg';
 import type { KindSpec } from '../formats/kinds.ts';
+import { ensureRawIndexes } from '../../warehouse/schema.ts';
 
 export interface LoadedTable {
   spec: KindSpec;
@@ -36,6 +37,8 @@ export async function relationsToAnalyze(client: pg.ClientBase, loaded: readonly
 }
 
 export async function analyzeLoaded(client: pg.ClientBase, loaded: readonly LoadedTable[], full: boolean): Promise<void> {
+  // the raw indexes of the partitions the files created, built now rather than row by row during COPY
+  await ensureRawIndexes(client, [...new Set(loaded.map((l) => l.spec.table))]);
   const relations = await relationsToAnalyze(client, loaded, full);
   if (relations.length > 0) await client.query(`analyze ${relations.join(', ')}`);
 }
