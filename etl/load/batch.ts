@@ -254,7 +254,7 @@ async function modelsPhase(client: pg.ClientBase, batchId: number, planned: Plan
   const loaded = planned.flatMap((f, i) => (files[i]?.outcome === 'loaded' ? [{ spec: kindByNumber(f.match.spec.kind), partitions: files[i]!.partitions ?? [] }] : []));
   await analyzeLoaded(client, loaded, refresh.full !== null);
   phases.analyze = since(analyzing);
-  const built = await buildModels(client, projectDir, refresh, [...new Set(loaded.map((l) => l.spec.table))]);
+  const built = await buildModels(client, projectDir, refresh, [...new Set(loaded.map((l) => l.spec.table))], options.log);
   const rectificationConflicts = await syncImportedRectification(client, batchId);
   await client.query(`update etl.batches set models_hash = $2, changed_months = $3, full_refresh = $4, changed_persons = $5 where batch_id = $1`, [batchId, fingerprint, refresh.months, refresh.full, refresh.persons ?? null]);
   return { refresh, built, rectificationConflicts };
@@ -320,7 +320,7 @@ export async function runLoad(pool: pg.Pool, paths: readonly string[], options: 
       log('刷新汇总表（rollups）…');
       t = performance.now();
       const loadedTables = [...new Set(planned.flatMap((f, i) => (files[i]?.outcome === 'loaded' ? [f.match.spec.table] : [])))];
-      const changedRelations = loadWrites(loadedTables, models?.built.models ?? []);
+      const changedRelations = loadWrites(loadedTables, (models?.built.models ?? []).filter((m) => !m.unchanged));
       rollups = await buildModelRollups(client, { readFrom: models?.built.unpublished, load: { before, changed: changedRelations, loadSchemas: LOAD_SCHEMAS } });
       phases.rollups += since(t);
     }

@@ -15,6 +15,8 @@ export interface ModelTiming {
   mode: string;
   /** Its relation, `schema.identifier` unquoted (what the load wrote: the rollups ask). */
   relation: string;
+  /** Rebuilt with the same rows as before: the old table was kept, so the load did not write it. */
+  unchanged?: boolean;
 }
 
 export interface ModelsBuilt {
@@ -33,7 +35,13 @@ export interface ModelsBuilt {
  * the models they feed run (dbt's `source:raw.<table>+`): the others' inputs are
  * as they were. Empty: every model.
  */
-export async function buildModels(client: pg.ClientBase, projectDir: string, refresh: ModelRefresh, changedTables: readonly string[] = []): Promise<ModelsBuilt> {
+export async function buildModels(
+  client: pg.ClientBase,
+  projectDir: string,
+  refresh: ModelRefresh,
+  changedTables: readonly string[] = [],
+  log: (message: string) => void = () => {},
+): Promise<ModelsBuilt> {
   const options: RunOptions = {
     projectDir,
     select: refresh.full === null && changedTables.length > 0 ? changedTables.map((t) => `source:raw.${t}+`) : undefined,
@@ -41,18 +49,21 @@ export async function buildModels(client: pg.ClientBase, projectDir: string, ref
     vars: { changed_months: refresh.months, changed_persons: refresh.persons ?? null, changed_households: refresh.households ?? null },
     fullRefresh: refresh.full !== null,
     deferPublish: true,
+    // a model the changed tables reach only through models whose content stayed is not rebuilt
+    skipUnchanged: true,
   };
   const result = await runModels(client, options);
+  for (const s of result.skipped) log(`跳过模型 ${s.name}：${s.reason}`);
   const unpublished = new Map<string, string>();
   for (const m of result.models) {
-    if (m.mode === 'incremental') continue; // changed in place; 'full' builds a shadow like a table
+    if (m.mode === 'incremental' || m.unchanged) continue; // changed in place, or kept; 'full' builds a shadow like a table
     const relation = parseRelation(m.relation);
     unpublished.set(`${relation.schema}.${relation.identifier}`, shadowRelation(relation).toString());
   }
   return {
     models: result.models.map((m) => {
       const relation = parseRelation(m.relation);
-      return { name: m.name, seconds: m.durationMs / 1000, mode: m.mode, relation: `${relation.schema}.${relation.identifier}` };
+      return { name: m.name, seconds: m.durationMs / 1000, mode: m.mode, relation: `${relation.schema}.${relation.identifier}`, ...(m.unchanged ? { unchanged: true } : {}) };
     }),
     unpublished,
     publish: () => result.publish(),

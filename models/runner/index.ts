@@ -1,6 +1,6 @@
 // Public API of the dbt-compatible model runner.
-export { runModels } from './run.ts';
-export type { RunOptions, RunResult, ModelRunResult, BuildMode, FullRefreshReason } from './run.ts';
+export { runModels, COMPARE_ROWS } from './run.ts';
+export type { RunOptions, RunResult, ModelRunResult, SkippedModel, BuildMode, FullRefreshReason } from './run.ts';
 export { STATE_TABLE } from './state.ts';
 export { ModelProjectError, ModelRunError, ModelTestFailure } from './errors.ts';
 export type { ModelPhase, SqlPosition } from './errors.ts';

@@ -27,6 +27,12 @@ export interface MaterializeResult {
   /** In-place incremental builds: rows the delete removed and the insert added. */
   rowsDeleted?: number;
   rowsInserted?: number;
+  /**
+   * In-place incremental builds: rows the pre_ and post_hooks deleted, updated or inserted (an
+   * incremental model's own deletion of the months it rebuilds); null when a hook ran a statement
+   * whose changes cannot be counted (truncate, alter, do, ...).
+   */
+  rowsChangedByHooks?: number | null;
   /** Set when the model was built under a shadow name. */
   shadow?: ShadowBuild;
 }
@@ -87,6 +93,57 @@ export async function relationKind(client: pg.ClientBase, relation: Relation): P
   if (relkind === undefined) return undefined;
   return KIND_BY_RELKIND[relkind] ?? 'other';
 }
+
+/** The kinds of several relations in one catalogue query (absent: no such relation), keyed by `"schema"."name"`. */
+export async function relationKinds(client: pg.ClientBase, relations: Relation[]): Promise<Map<string, RelationKind | 'other'>> {
+  if (relations.length === 0) return new Map();
+  const { rows } = await client.query<{ schema: string; name: string; relkind: string }>(
+    `select n.nspname as schema, c.relname as name, c.relkind
+       from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where (n.nspname, c.relname) in (select * from unnest($1::text[], $2::text[]))`,
+    [relations.map((r) => r.schema), relations.map((r) => r.identifier)],
+  );
+  return new Map(rows.map((r) => [new Relation(r.schema, r.name).toString(), KIND_BY_RELKIND[r.relkind] ?? 'other']));
+}
+
+/** The columns of several relations in one catalogue query, keyed by `"schema"."name"` (absent: no such relation). */
+export async function relationsColumns(client: pg.ClientBase, relations: Relation[]): Promise<Map<string, ColumnInfo[]>> {
+  if (relations.length === 0) return new Map();
+  const { rows } = await client.query<{ schema: string; rel: string; name: string; type: string }>(
+    `select n.nspname as schema, c.relname as rel, a.attname as name, pg_catalog.format_type(a.atttypid, a.atttypmod) as type
+       from pg_catalog.pg_attribute a
+       join pg_catalog.pg_class c on c.oid = a.attrelid
+       join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where (n.nspname, c.relname) in (select * from unnest($1::text[], $2::text[])) and a.attnum > 0 and not a.attisdropped
+      order by n.nspname, c.relname, a.attnum`,
+    [relations.map((r) => r.schema), relations.map((r) => r.identifier)],
+  );
+  const out = new Map<string, ColumnInfo[]>();
+  for (const r of rows) {
+    const key = new Relation(r.schema, r.rel).toString();
+    const list = out.get(key) ?? [];
+    list.push({ name: r.name, type: r.type });
+    out.set(key, list);
+  }
+  return out;
+}
+
+/**
+ * Rows a hook's statements changed: deleted, updated, inserted or merged rows; 0 for statements that
+ * change no rows (select, analyze, set, create index...); null when one may have changed rows uncounted.
+ */
+export function rowsChanged(result: pg.QueryResult | pg.QueryResult[]): number | null {
+  let rows = 0;
+  for (const r of Array.isArray(result) ? result : [result]) {
+    const command = (r.command ?? '').toUpperCase();
+    if (ROW_COMMANDS.has(command)) rows += r.rowCount ?? 0;
+    else if (!NO_ROW_COMMANDS.has(command)) return null;
+  }
+  return rows;
+}
+
+const ROW_COMMANDS = new Set(['DELETE', 'UPDATE', 'INSERT', 'MERGE']);
+const NO_ROW_COMMANDS = new Set(['SELECT', 'ANALYZE', 'VACUUM', 'SET', 'RESET', 'SHOW', 'CREATE', 'DROP', 'SAVEPOINT', 'RELEASE', 'COMMENT', 'GRANT', 'REVOKE']);
 
 export function indexName(relation: Relation, index: IndexConfig): string {
   const hash = createHash('md5')
@@ -217,18 +274,25 @@ export async function buildShadow(
   model: CompiledModel,
   rendered: RenderedModel,
   compiledFile: string | undefined,
+  known?: KnownCatalogue,
 ): Promise<MaterializeResult> {
   const { relation } = model;
   const { sql } = rendered;
-  const { exec, dropExisting } = executor(client, model, sql, compiledFile);
+  const { exec, fail, dropExisting } = executor(client, model, sql, compiledFile);
   const shadow = shadowRelation(relation);
   const kind = model.config.materialized === 'view' ? 'view' : 'table';
 
   for (const hook of rendered.preHooks) await exec(hook, 'pre_hook');
-  // A shadow left by an earlier run that was committed without publishing.
-  await dropExisting(shadow, 'build');
+  // A shadow left by an earlier run that was committed without publishing (known: read for the whole run).
+  if (known === undefined) await dropExisting(shadow, 'build');
+  else if (known.kinds.has(shadow.toString())) {
+    const leftover = known.kinds.get(shadow.toString())!;
+    const statement = `drop ${leftover} if exists ${shadow} cascade`;
+    if (leftover === 'other') fail('build', statement, { message: `${shadow} 已存在，但不是表或视图，无法替换` });
+    await exec(statement, 'build');
+  }
   const prefix = `create ${kind} ${shadow} as (\n`;
-  await exec(`${prefix}${sql}\n)`, 'build', prefix.length);
+  const created = await exec(`${prefix}${sql}\n)`, 'build', prefix.length);
 
   const indexes: ShadowBuild['indexes'] = [];
   let rowCount: number | null = null;
@@ -238,8 +302,8 @@ export async function buildShadow(
       await exec(indexStatement(shadow, index, temp), 'index');
       indexes.push({ temp, final: indexName(relation, index) });
     }
-    const { rows } = await exec(`select count(*) as n from ${shadow}`, 'build');
-    rowCount = Number((rows[0] as { n?: string } | undefined)?.n ?? 0);
+    // CREATE TABLE AS reports its rows (command tag `SELECT n`): no count(*) over the new table.
+    rowCount = created.rowCount ?? Number((await exec(`select count(*) as n from ${shadow}`, 'build')).rows[0]?.n ?? 0);
   }
 
   for (const hook of rendered.postHooks) await exec(hook, 'post_hook');
@@ -256,22 +320,30 @@ export async function buildIncremental(
   model: CompiledModel,
   rendered: RenderedModel,
   compiledFile: string | undefined,
+  known?: KnownCatalogue,
 ): Promise<MaterializeResult> {
   const { relation, config } = model;
   const { sql } = rendered;
   const { exec, fail } = executor(client, model, sql, compiledFile);
   const tmp = quoteIdent(limitIdentifier(relation.identifier, '__dbt_tmp'));
 
-  for (const hook of rendered.preHooks) await exec(hook, 'pre_hook');
-  await exec(`drop table if exists pg_temp.${tmp}`, 'build');
-  const prefix = `create temporary table ${tmp} as (\n`;
+  let rowsChangedByHooks: number | null = 0;
+  const countHook = (result: pg.QueryResult | pg.QueryResult[]): void => {
+    const n = rowsChanged(result);
+    rowsChangedByHooks = n === null || rowsChangedByHooks === null ? null : rowsChangedByHooks + n;
+  };
+  for (const hook of rendered.preHooks) countHook(await exec(hook, 'pre_hook'));
+  // One round trip: a temporary table left by a failed build in this session, then the new rows.
+  const prefix = `drop table if exists pg_temp.${tmp};\ncreate temporary table ${tmp} as (\n`;
   await exec(`${prefix}${sql}\n)`, 'build', prefix.length);
 
-  const source = await relationColumns(client, `pg_temp.${tmp}`);
-  const target = await relationColumns(client, relation.toString());
+  // The target's columns as the run read them before its builds (its own on_schema_change alters them
+  // only below); the new rows' columns only where on_schema_change compares them.
+  const target = known?.columns.get(relation.toString()) ?? (await relationColumns(client, relation.toString()));
   let destColumns = target;
   const mode = config.onSchemaChange;
   if (mode === 'fail' || mode === 'append_new_columns' || mode === 'sync_all_columns') {
+    const source = await relationColumns(client, `pg_temp.${tmp}`);
     const diff = diffColumns(source, target);
     if (schemaChanged(diff)) {
       if (mode === 'fail') {
@@ -302,11 +374,39 @@ export async function buildIncremental(
     );
     rowsDeleted = deleted.rowCount ?? 0;
   }
-  const inserted = await exec(`insert into ${relation} (${cols})\n(\n    select ${cols}\n    from ${tmp}\n)`, 'build');
-  await exec(`drop table if exists pg_temp.${tmp}`, 'build');
+  const inserted = (await exec(`insert into ${relation} (${cols})\n(\n    select ${cols}\n    from ${tmp}\n);\ndrop table if exists pg_temp.${tmp}`, 'build')) as unknown as pg.QueryResult[];
 
-  for (const hook of rendered.postHooks) await exec(hook, 'post_hook');
-  return { rowCount: null, rowsDeleted, rowsInserted: inserted.rowCount ?? 0 };
+  for (const hook of rendered.postHooks) countHook(await exec(hook, 'post_hook'));
+  return { rowCount: null, rowsDeleted, rowsInserted: inserted[0]?.rowCount ?? 0, rowsChangedByHooks };
+}
+
+/**
+ * What a run read of the catalogue before building (relationKinds, relationsColumns), so that a
+ * build does not ask again per model: the kinds of the shadows left by earlier runs and the columns
+ * of the incremental models' tables. Neither changes during the builds before the model's own.
+ */
+export interface KnownCatalogue {
+  kinds: ReadonlyMap<string, RelationKind | 'other'>;
+  columns: ReadonlyMap<string, ColumnInfo[]>;
+}
+
+/**
+ * Whether a newly built table holds exactly the rows of the published one (as multisets: the same
+ * count, and no new row missing from the old), for a table rebuilt by unchanged code; false too
+ * when they cannot be compared (columns without an equality operator, such as json). `rows`: the
+ * new table's row count. Run under a savepoint in a transaction, so that a failure leaves it usable.
+ */
+export async function sameRows(client: pg.ClientBase, built: Relation, published: Relation, rows: number, transaction: boolean): Promise<boolean> {
+  const query = `select (select count(*) from ${published}) = ${Number(rows)}
+    and not exists (select * from ${built} except all select * from ${published}) as same`;
+  try {
+    if (!transaction) return (await client.query<{ same: boolean }>(query)).rows[0]?.same === true;
+    const results = (await client.query(`savepoint dbt_runner_compare;\n${query};\nrelease savepoint dbt_runner_compare`)) as unknown as pg.QueryResult[];
+    return (results[1]?.rows[0] as { same?: boolean } | undefined)?.same === true;
+  } catch {
+    if (transaction) await client.query('rollback to savepoint dbt_runner_compare; release savepoint dbt_runner_compare');
+    return false;
+  }
 }
 
 /**

@@ -10,13 +10,13 @@ import type { CompileOptions, CompiledModel, CompiledProject } from './compile.t
 import type { Materialization } from './config.ts';
 import { ModelTestFailure } from './errors.ts';
 import { buildGraph } from './graph.ts';
-import { buildIncremental, buildShadow, publishShadows, queryColumnNames, relationColumns, relationKind, shadowRelation } from './materialize.ts';
-import type { MaterializeResult, ShadowBuild } from './materialize.ts';
+import { buildIncremental, buildShadow, publishShadows, queryColumnNames, relationColumns, relationKinds, relationsColumns, sameRows, shadowRelation } from './materialize.ts';
+import type { KnownCatalogue, MaterializeResult, ShadowBuild } from './materialize.ts';
 import { loadProject } from './project.ts';
 import { quoteIdent, Relation } from './relation.ts';
 import { ensureStateTable, projectChecksums, readState, writeState } from './state.ts';
 import type { ModelState } from './state.ts';
-import { selectModels } from './select.ts';
+import { selectModelsReached } from './select.ts';
 import { compileParts, compileTest, inTransaction } from './tests.ts';
 import { runTests } from './test-batch.ts';
 import type { CompiledTest } from './test-batch.ts';
@@ -39,6 +39,29 @@ export interface RunOptions extends CompileOptions {
    * right before its commit. Default: published at the end of runModels, before the tests run.
    */
   deferPublish?: boolean;
+  /**
+   * Skip what this run did not change (a load's run, selecting `source:raw.<table>+`): a model
+   * selected only downstream of a matched one (`x+`) whose parents in the run all kept their
+   * content is not rebuilt, when its code and its upstream code are as at its last build. A view
+   * built is taken as changed; a table whose new rows equal the published ones (compared when it
+   * holds at most COMPARE_ROWS rows) as unchanged, and the old one is kept (its shadow dropped); an
+   * incremental model updated in place as changed when it (or its hooks) deleted or inserted rows.
+   * dbt's choice of what to build, narrowed; models matched by a selector always run.
+   */
+  skipUnchanged?: boolean;
+}
+
+/** Tables up to this many rows are compared with the published ones when `skipUnchanged` is set. */
+export const COMPARE_ROWS = 50_000;
+
+/** A selected model the run did not build: its selected parents kept their content. */
+export interface SkippedModel {
+  name: string;
+  file: string;
+  /** `"schema"."identifier"` */
+  relation: string;
+  /** Why, in words (Chinese): the parents and how each stayed the same. */
+  reason: string;
 }
 
 /** How a model was built: view/table (under a shadow name), an incremental model in full or in place. */
@@ -64,11 +87,18 @@ export interface ModelRunResult {
   /** In-place incremental builds: rows deleted and inserted. */
   rowsDeleted?: number;
   rowsInserted?: number;
+  /**
+   * With `skipUnchanged`: the table was rebuilt with the same rows as the published one, which was
+   * kept (the new one dropped, not published, its tests not run).
+   */
+  unchanged?: boolean;
 }
 
 export interface RunResult {
   /** Built models, in build order. */
   models: ModelRunResult[];
+  /** Selected models not built (`skipUnchanged`), in build order. */
+  skipped: SkippedModel[];
   tests: TestResult[];
   warnings: string[];
   durationMs: number;
@@ -93,9 +123,10 @@ export async function runModels(client: pg.ClientBase, options: RunOptions): Pro
   const project = await loadProject(options.projectDir);
   const compiled = compileProject(project, options);
   const graph = buildGraph(new Map([...compiled.models].map(([name, m]) => [name, { deps: m.refs, file: m.node.file }])));
-  const selected = selectModels(options.select, compiled.models, graph);
+  const { selected, descendantsOnly } = selectModelsReached(options.select, compiled.models, graph);
   const order = graph.order.filter((name) => selected.has(name));
   const selecting = (options.select ?? []).length > 0;
+  const skipping = options.skipUnchanged === true && selecting && options.fullRefresh !== true;
   const checksums = projectChecksums(compiled.models, graph);
 
   // Compile the tests before touching the database so that YAML/Jinja problems surface first.
@@ -107,15 +138,24 @@ export async function runModels(client: pg.ClientBase, options: RunOptions): Pro
   }
 
   const schemas = [...new Set(order.map((name) => compiled.models.get(name)!.relation.schema))];
-  for (const schema of schemas) {
+  if (schemas.length > 0) {
     try {
-      await client.query(`create schema if not exists ${quoteIdent(schema)}`);
+      await client.query(schemas.map((schema) => `create schema if not exists ${quoteIdent(schema)}`).join(';\n'));
     } catch (err) {
-      throw new Error(`创建 schema ${schema} 失败：${(err as Error).message}`, { cause: err });
+      throw new Error(`创建 schema ${schemas.join('、')} 失败：${(err as Error).message}`, { cause: err });
     }
   }
   await ensureStateTable(client);
   const state = await readState(client);
+  // The catalogue as the builds start, read once for the run (not per model): the kinds of the
+  // selected relations and of shadows left behind, the columns of the incremental models' tables.
+  const relations = order.map((name) => compiled.models.get(name)!.relation);
+  const kinds = await relationKinds(client, [...relations, ...relations.map(shadowRelation)]);
+  const known: KnownCatalogue = {
+    kinds,
+    columns: await relationsColumns(client, order.filter((name) => compiled.models.get(name)!.config.materialized === 'incremental').map((name) => compiled.models.get(name)!.relation)),
+  };
+  const transaction = skipping ? await inTransaction(client) : false;
 
   // Models built under a shadow name in this run: ref() resolves to the shadow until publish.
   const shadows: ShadowBuild[] = [];
@@ -126,12 +166,31 @@ export async function runModels(client: pg.ClientBase, options: RunOptions): Pro
 
   const warnings = [...project.warnings];
   const models: ModelRunResult[] = [];
+  const skipped: SkippedModel[] = [];
+  const inPlaceState: typeof pendingState = [];
+  // Models of this run whose content may differ from before it, and why the others stayed the same.
+  const changed = new Set<string>();
+  const sameBecause = new Map<string, string>();
   for (const name of order) {
     const m = compiled.models.get(name)!;
     const sums = checksums.get(name)!;
+    const previous = state.get(m.relation.toString());
+    // Built by the same code as now, over upstream code as now: its relation holds what a build would.
+    const sameCode = previous !== undefined && previous.checksum === sums.checksum && previous.upstreamChecksum === sums.upstreamChecksum &&
+      kinds.get(m.relation.toString()) === (m.config.materialized === 'view' ? 'view' : 'table');
+    if (skipping && descendantsOnly.has(name) && sameCode) {
+      const parents = [...graph.parents.get(name)!].filter((p) => selected.has(p));
+      if (parents.every((p) => !changed.has(p))) {
+        const reason = `上游模型本次没有变化：${parents.map((p) => `${p}（${sameBecause.get(p) ?? '未重建'}）`).join('、')}`;
+        skipped.push({ name, file: m.node.file, relation: m.relation.toString(), reason });
+        sameBecause.set(name, '已跳过');
+        log(`跳过模型 ${name}：${reason}`);
+        continue;
+      }
+    }
     const t0 = performance.now();
     const decision = m.config.materialized === 'incremental'
-      ? await decideIncremental(client, compiled, m, options, state, sums, checksums, resolveRef, warnings)
+      ? await decideIncremental(client, compiled, m, options, state, sums, checksums, resolveRef, warnings, kinds)
       : { mode: m.config.materialized as BuildMode };
     const inPlace = decision.mode === 'incremental';
     const shadow = shadowRelation(m.relation);
@@ -147,12 +206,24 @@ export async function runModels(client: pg.ClientBase, options: RunOptions): Pro
     if (compiledFile !== undefined) await writeText(compiledFile, canonical);
     log(`构建模型 ${name} → ${m.relation}（${describeMode(decision)}）`);
     const built: MaterializeResult = inPlace
-      ? await buildIncremental(client, m, rendered, compiledFile)
-      : await buildShadow(client, m, rendered, compiledFile);
-    if (built.shadow) {
+      ? await buildIncremental(client, m, rendered, compiledFile, known)
+      : await buildShadow(client, m, rendered, compiledFile, known);
+    // A table rebuilt by the same code with the same rows: the published one stays, its readers
+    // downstream may be skipped, and nothing is swapped in.
+    const unchanged = skipping && built.shadow?.kind === 'table' && sameCode && built.rowCount !== null && built.rowCount <= COMPARE_ROWS &&
+      (await sameRows(client, built.shadow.shadow, m.relation, built.rowCount, transaction));
+    if (unchanged) {
+      await client.query(`drop table ${built.shadow!.shadow}`);
+      sameBecause.set(name, '内容与上次相同');
+      log(`模型 ${name} 的内容与上次相同，保留原表`);
+    } else if (built.shadow) {
       shadows.push(built.shadow);
       shadowOf.set(name, built.shadow.shadow);
     }
+    if (inPlace) {
+      if (built.rowsInserted !== 0 || built.rowsDeleted !== 0 || built.rowsChangedByHooks !== 0) changed.add(name);
+      else sameBecause.set(name, '没有删除或插入行');
+    } else if (!unchanged) changed.add(name);
     const entry = {
       relation: m.relation.toString(),
       model: name,
@@ -162,8 +233,11 @@ export async function runModels(client: pg.ClientBase, options: RunOptions): Pro
       fullRefreshReason: decision.reason ?? null,
     };
     // A shadow's state is recorded when it is published: a commit without publish records nothing.
-    if (built.shadow) pendingState.push(entry);
-    else await writeState(client, project.name, [entry]);
+    // In place, the state is as before but for the time and mode (a change of code builds in full):
+    // recorded for every such model at once after the builds.
+    if (built.shadow) {
+      if (!unchanged) pendingState.push(entry);
+    } else inPlaceState.push(entry);
     models.push({
       name,
       file: m.node.file,
@@ -174,8 +248,10 @@ export async function runModels(client: pg.ClientBase, options: RunOptions): Pro
       mode: decision.mode,
       ...(decision.reason !== undefined ? { fullRefreshReason: decision.reason, fullRefreshDetail: decision.detail } : {}),
       ...(built.rowsInserted !== undefined ? { rowsDeleted: built.rowsDeleted, rowsInserted: built.rowsInserted } : {}),
+      ...(unchanged ? { unchanged: true } : {}),
     });
   }
+  await writeState(client, project.name, inPlaceState);
 
   const publish = async (): Promise<void> => {
     if (published) return;
@@ -190,16 +266,19 @@ export async function runModels(client: pg.ClientBase, options: RunOptions): Pro
   // Tests read what this run built: the shadows when publishing is deferred, else the real relations.
   const current = relationsAsBuilt(compiled, resolveRef);
   const builtInPlace = new Set(models.filter((m) => m.mode === 'incremental').map((m) => m.name));
+  // Tests of the models this run built; a skipped model or a table kept as it was is as last tested.
+  const notBuilt = new Set([...skipped.map((s) => s.name), ...models.filter((m) => m.unchanged).map((m) => m.name)]);
   const compiledTests: CompiledTest[] = [];
   for (const spec of testSpecs) {
+    if (spec.target.kind === 'model' && notBuilt.has(spec.target.model)) continue;
     // A test of a model updated in place sees is_incremental() true: its `where:` may keep to the rebuilt rows.
     const inPlace = spec.target.kind === 'model' && builtInPlace.has(spec.target.model);
     const parts = compileParts(spec, current, inPlace)!;
     if (options.compiledDir !== undefined) await writeText(path.join(path.resolve(options.compiledDir), 'tests', `${spec.name}.sql`), parts.sql);
     compiledTests.push({ spec, ...parts });
   }
-  const transaction = compiledTests.length > 0 && (await inTransaction(client));
-  const results = await runTests(client, compiledTests, transaction, (r) => {
+  const testing = compiledTests.length > 0 && (skipping ? transaction : await inTransaction(client));
+  const results = await runTests(client, compiledTests, testing, (r) => {
     log(`测试 ${r.name}：${r.status}${r.failures > 0 ? `（${r.failures} 行）` : ''}`);
   });
 
@@ -208,6 +287,7 @@ export async function runModels(client: pg.ClientBase, options: RunOptions): Pro
   }
   const result: RunResult = {
     models,
+    skipped,
     tests: results,
     warnings,
     durationMs: performance.now() - started,
@@ -250,9 +330,11 @@ async function decideIncremental(
   checksums: Map<string, { checksum: string }>,
   resolveRef: (name: string) => Relation,
   warnings: string[],
+  kinds: ReadonlyMap<string, string>,
 ): Promise<Decision> {
   const full = (reason: FullRefreshReason, detail: string): Decision => ({ mode: 'full', reason, detail });
-  const kind = await relationKind(client, m.relation);
+  // the real relation is not touched before publishing: its kind as the run started
+  const kind = kinds.get(m.relation.toString());
   if (kind === undefined) return full('new', '首次构建');
   if (kind !== 'table') return full('not_table', `${m.relation} 目前是${kind === 'view' ? '视图' : kind}，不是表`);
   const shouldFullRefresh = m.config.fullRefresh ?? options.fullRefresh ?? false;

@@ -43,8 +43,27 @@ export function selectModels(
   models: Map<string, CompiledModel>,
   graph: ModelGraph,
 ): Set<string> {
-  if (selectors === undefined || selectors.length === 0) return new Set(models.keys());
-  const selected = new Set<string>();
+  return selectModelsReached(selectors, models, graph).selected;
+}
+
+export interface Selection {
+  selected: Set<string>;
+  /**
+   * Models selected only as descendants of a matched model (`x+`): not matched themselves nor an
+   * ancestor asked for (`+x`). The runner may skip one whose selected parents kept their content.
+   */
+  descendantsOnly: Set<string>;
+}
+
+/** The selected models, and which of them were reached only downstream of a matched one. */
+export function selectModelsReached(
+  selectors: string[] | undefined,
+  models: Map<string, CompiledModel>,
+  graph: ModelGraph,
+): Selection {
+  if (selectors === undefined || selectors.length === 0) return { selected: new Set(models.keys()), descendantsOnly: new Set() };
+  const direct = new Set<string>();
+  const descendants = new Set<string>();
   for (const raw of selectors.flatMap((s) => s.split(/\s+/)).filter(Boolean)) {
     const upstream = raw.startsWith('+');
     const downstream = raw.endsWith('+') && raw.length > 1;
@@ -53,10 +72,13 @@ export function selectModels(
     // a source table no model reads is legitimate (a load selects what each changed table feeds)
     if (matched.length === 0 && !base.startsWith('source:')) throw new ModelProjectError(`选择器 ${raw} 没有匹配任何模型`);
     for (const name of matched) {
-      selected.add(name);
-      if (upstream) for (const n of reachable(name, graph.parents)) selected.add(n);
-      if (downstream) for (const n of reachable(name, graph.children)) selected.add(n);
+      direct.add(name);
+      if (upstream) for (const n of reachable(name, graph.parents)) direct.add(n);
+      if (downstream) for (const n of reachable(name, graph.children)) descendants.add(n);
     }
   }
-  return selected;
+  return {
+    selected: new Set([...direct, ...descendants]),
+    descendantsOnly: new Set([...descendants].filter((n) => !direct.has(n))),
+  };
 }

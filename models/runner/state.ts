@@ -22,8 +22,8 @@ export interface ModelState {
 }
 
 export async function ensureStateTable(client: pg.ClientBase): Promise<void> {
-  await client.query(`create schema if not exists ${STATE_SCHEMA}`);
   await client.query(`
+    create schema if not exists ${STATE_SCHEMA};
     create table if not exists ${STATE_TABLE} (
       relation text primary key,
       model text not null,
