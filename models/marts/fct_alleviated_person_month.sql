@@ -1,8 +1,10 @@
-{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}",
+{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_alleviated_person_months() }}",
     indexes=[{'columns': ['month_start']}]) }}
 -- For each month, the persons of the alleviated / relapse-watch snapshot in
 -- force (the latest dated on or before the month's last day), and whether each
--- is on the dibao/tekun roster of that month.
+-- is on the dibao/tekun roster of that month. Incremental: the changed
+-- months, and within them the changed persons when the load names them,
+-- unless the month's snapshot in force moved (macros/alleviated_persons.sql).
 with months as (
     select * from {{ ref('dim_month') }}
     where {{ in_changed_months('month_start') }}
@@ -15,7 +17,8 @@ listed as not materialized (
 ),
 
 snapshots as (
-    select distinct snapshot_on from listed
+    -- the snapshot dates, kept apart: reading them here would read every partition
+    select * from {{ ref('int_alleviated_snapshots') }}
 ),
 
 snapshot_in_force as (
@@ -27,9 +30,19 @@ snapshot_in_force as (
     group by months.month_start
 ),
 
+rebuilt as (
+    -- every person of a month whose snapshot moved, else the changed persons
+    select
+        snapshot_in_force.*,
+        -- the key's month as text once per month, not once per person (date output is not free)
+        snapshot_in_force.month_start || ':' as key_prefix,
+        {{ alleviated_month_moved('snapshot_in_force.month_start', 'snapshot_in_force.snapshot_on') }} as is_whole
+    from snapshot_in_force
+),
+
 persons as (
     select in_force.*
-    from (select distinct snapshot_on from snapshot_in_force) as needed
+    from (select snapshot_on, bool_or(is_whole) as is_whole from rebuilt group by snapshot_on) as needed
     cross join lateral (
         select distinct on (snapshot_on, id_number, person_type)
             snapshot_on,
@@ -39,6 +52,7 @@ persons as (
             region_code
         from listed
         where listed.snapshot_on = needed.snapshot_on
+            and (needed.is_whole or {{ in_changed_persons('listed.id_number') }})
         order by snapshot_on, id_number, person_type, region_code
     ) as in_force
 ),
@@ -50,18 +64,20 @@ roster as (
 
 final as (
     select
-        snapshot_in_force.month_start || ':' || persons.id_number || ':' || persons.person_type as person_month_key,
-        snapshot_in_force.month_start,
-        snapshot_in_force.snapshot_on,
+        rebuilt.key_prefix || persons.id_number || ':' || persons.person_type as person_month_key,
+        rebuilt.month_start,
+        rebuilt.snapshot_on,
         persons.id_number,
         persons.person_type,
         persons.household_id,
         persons.region_code,
         roster.id_number is not null as is_assisted
-    from snapshot_in_force
-    inner join persons on persons.snapshot_on = snapshot_in_force.snapshot_on
+    from rebuilt
+    inner join persons
+        on persons.snapshot_on = rebuilt.snapshot_on
+        and (rebuilt.is_whole or {{ in_changed_persons('persons.id_number') }})
     left join roster
-        on roster.stat_month = snapshot_in_force.month_start
+        on roster.stat_month = rebuilt.month_start
         and roster.id_number = persons.id_number
 )
 
