@@ -4,6 +4,7 @@ import { finalizeConfig, mergeConfig, normalizeConfigDict } from './config.ts';
 import type { ConfigDict, ModelConfig } from './config.ts';
 import { ModelProjectError } from './errors.ts';
 import { macroBinder } from './macros.ts';
+import { compileTemplate } from './parse-cache.ts';
 import type { ModelNode, Project } from './project.ts';
 import { Relation } from './relation.ts';
 
@@ -152,7 +153,7 @@ function lineOf(source: string, needle: RegExp | undefined): number | undefined 
 
 export function compileProject(project: Project, options: CompileOptions = {}): CompiledProject {
   const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
-  const bindMacros = macroBinder(env, project.macros ?? []);
+  const bindMacros = macroBinder(env, project.macros ?? [], project.cacheDir);
   env.addGlobal('True', true);
   env.addGlobal('False', false);
   env.addGlobal('None', null);
@@ -243,7 +244,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
     const key = `${file}\u0000${template}`;
     let compiled = templates.get(key);
     if (compiled === undefined) {
-      compiled = new nunjucks.Template(template, env, file, true);
+      compiled = compileTemplate(template, env, file, project.cacheDir);
       templates.set(key, compiled);
     }
     return compiled;

@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { ModelProjectError } from './errors.ts';
+import { compileTemplate } from './parse-cache.ts';
 
 export interface MacroFile {
   /** Path relative to the project directory, with `/` separators. */
@@ -60,12 +61,12 @@ export async function readGenericTests(projectDir: string, testPaths: string[]):
  * Returns a function giving the macros bound to one render's context (so `ref()` inside a macro
  * records the calling model's dependency, and `this` is the caller's relation).
  */
-export function macroBinder(env: nunjucks.Environment, files: MacroFile[]): (context: Record<string, unknown>) => Record<string, unknown> {
+export function macroBinder(env: nunjucks.Environment, files: MacroFile[], cacheDir?: string): (context: Record<string, unknown>) => Record<string, unknown> {
   if (files.length === 0) return () => ({});
   const source = files.map((f) => f.source).join('\n');
   let template: nunjucks.Template;
   try {
-    template = new nunjucks.Template(source, env, 'macros', true);
+    template = compileTemplate(source, env, 'macros', cacheDir);
   } catch (err) {
     throw new ModelProjectError(`宏文件（${files.map((f) => f.file).join('、')}）编译失败：${(err as Error).message}`, files[0]!.file);
   }

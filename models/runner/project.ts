@@ -1,12 +1,12 @@
 // Loads a dbt project: dbt_project.yml, the .sql models and the YAML property files.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { resolveFolderConfig } from './config.ts';
 import type { ConfigDict } from './config.ts';
 import { ModelProjectError } from './errors.ts';
 import { readGenericTests, readMacroFiles, type MacroFile } from './macros.ts';
+import { defaultCacheDir, parseYaml } from './parse-cache.ts';
 import { readProperties } from './properties.ts';
 import type { ModelProperties, SourceTable } from './properties.ts';
 import type { TestSpec } from './test-spec.ts';
@@ -50,6 +50,13 @@ export interface Project {
   sources: Map<string, SourceTable>;
   tests: TestSpec[];
   warnings: string[];
+  /** Where parsed YAML and compiled templates are kept between runs (parse-cache.ts); undefined: nowhere. */
+  cacheDir?: string;
+}
+
+export interface LoadOptions {
+  /** The parse cache's folder; default `<project>/target/runner_cache`; false: none. */
+  cacheDir?: string | false;
 }
 
 const PROJECT_FILE = 'dbt_project.yml';
@@ -95,8 +102,9 @@ function projectVars(vars: Record<string, unknown>, projectName: string): Record
   return out;
 }
 
-export async function loadProject(projectDir: string): Promise<Project> {
+export async function loadProject(projectDir: string, options: LoadOptions = {}): Promise<Project> {
   const dir = path.resolve(projectDir);
+  const cacheDir = options.cacheDir === false ? undefined : path.resolve(dir, options.cacheDir ?? defaultCacheDir(dir));
   const projectPath = path.join(dir, PROJECT_FILE);
   let text: string;
   try {
@@ -106,7 +114,7 @@ export async function loadProject(projectDir: string): Promise<Project> {
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseYaml(text, cacheDir);
   } catch (err) {
     throw new ModelProjectError(`${PROJECT_FILE} 不是有效的 YAML：${(err as Error).message}`, PROJECT_FILE);
   }
@@ -145,7 +153,7 @@ export async function loadProject(projectDir: string): Promise<Project> {
     }
   }
 
-  const props = await readProperties(propertyFiles);
+  const props = await readProperties(propertyFiles, cacheDir);
   const propsByModel = new Map(props.models.map((m) => [m.name, m]));
   const folderConfig = resolveFolderConfig(cfg.models ?? {}, cfg.name, sqlFiles);
   checkUnusedConfigPaths(folderConfig.unusedPaths, modelPaths, cfg.name, warnings);
@@ -184,6 +192,7 @@ export async function loadProject(projectDir: string): Promise<Project> {
     sources: new Map(props.sources.map((s) => [`${s.source}.${s.table}`, s])),
     tests,
     warnings,
+    ...(cacheDir !== undefined ? { cacheDir } : {}),
   };
 }
 

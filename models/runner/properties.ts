@@ -1,8 +1,8 @@
 // Reads dbt property files (*.yml / *.yaml in the model paths): `sources:` and `models:`.
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ModelProjectError } from './errors.ts';
+import { parseYaml } from './parse-cache.ts';
 import { defaultTestName, parseTestEntry, testEntries } from './test-spec.ts';
 import type { TestContext, TestSpec, TestTarget } from './test-spec.ts';
 
@@ -102,7 +102,8 @@ function collectTests(
 }
 
 /** Read and validate property files; `files` are [absolute path, path relative to the project]. */
-export async function readProperties(files: Array<[string, string]>): Promise<PropertiesResult> {
+/** `cacheDir`: the parse cache (parse-cache.ts), if any. */
+export async function readProperties(files: Array<[string, string]>, cacheDir?: string): Promise<PropertiesResult> {
   const models: ModelProperties[] = [];
   const sources: SourceTable[] = [];
   const pending: Array<Omit<TestSpec, 'name'> & { customName: string | undefined }> = [];
@@ -112,7 +113,7 @@ export async function readProperties(files: Array<[string, string]>): Promise<Pr
   for (const [absPath, file] of files) {
     let doc: unknown;
     try {
-      doc = parseYaml(await readFile(absPath, 'utf8'));
+      doc = parseYaml(await readFile(absPath, 'utf8'), cacheDir);
     } catch (err) {
       throw new ModelProjectError(`${file} 不是有效的 YAML：${(err as Error).message}`, file);
     }

@@ -49,6 +49,8 @@ export interface RunOptions extends CompileOptions {
    * dbt's choice of what to build, narrowed; models matched by a selector always run.
    */
   skipUnchanged?: boolean;
+  /** Where parsed YAML and compiled templates are kept between runs; default `<project>/target/runner_cache`; false: none. */
+  cacheDir?: string | false;
 }
 
 /** Tables up to this many rows are compared with the published ones when `skipUnchanged` is set. */
@@ -120,7 +122,7 @@ interface Decision {
 export async function runModels(client: pg.ClientBase, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const log = options.log ?? ((): void => {});
-  const project = await loadProject(options.projectDir);
+  const project = await loadProject(options.projectDir, options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {});
   const compiled = compileProject(project, options);
   const graph = buildGraph(new Map([...compiled.models].map(([name, m]) => [name, { deps: m.refs, file: m.node.file }])));
   const { selected, descendantsOnly } = selectModelsReached(options.select, compiled.models, graph);
