@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_alleviated_person_months() }}",
+{{ config(materialized='incremental', post_hook='{{ analyze_alleviated_person_months() }}', incremental_strategy='append', pre_hook="{{ delete_alleviated_person_months() }}",
     indexes=[{'columns': ['month_start']}]) }}
 -- For each month, the persons of the alleviated / relapse-watch snapshot in
 -- force (the latest dated on or before the month's last day), and whether each
