@@ -20,8 +20,17 @@
 {%- for column in flow %}{% set _ = columns.push(column) %}{% endfor %}
 {%- for column in snapshot %}{% set _ = columns.push(column) %}{% endfor %}
 with keyed as (
+    -- only the columns checked: the CTE is read twice, so PostgreSQL keeps its rows
     select
-        *,
+        period_region_key,
+        period_grain,
+        period_start,
+        {%- if snapshot | length > 0 %}
+        snapshot_month,
+        {%- endif %}
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
         regexp_replace(period_region_key, '^[^:]*:[^:]*:', '') as row_key
     from {{ model }}
     where {{ in_changed_years_literal('period_start') }}
@@ -56,21 +65,31 @@ expected as (
     group by periods.period_region_key
 ),
 
+-- every column of a period row compared in one join (a union of one join per column read
+-- periods and expected once per column)
 checks as (
-    {%- for column in columns %}
     select
         periods.period_region_key,
-        '{{ column }}' as column_name,
-        periods.{{ column }}::text as actual,
-        expected.expected_{{ column }}::text as expected
+        compared.column_name,
+        compared.actual,
+        compared.expected_value as expected
     from periods
     inner join expected on expected.period_region_key = periods.period_region_key
-    where periods.{{ column }} is distinct from expected.expected_{{ column }}
-        {%- if column in snapshot and flow | length > 0 %}
-        and not (expected.expected_{{ column }} is null and periods.{{ column }} = 0)
-        {%- endif %}
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+    cross join lateral (
+        values
+        {%- for column in columns %}
+        (
+            '{{ column }}',
+            periods.{{ column }}::text,
+            expected.expected_{{ column }}::text,
+            periods.{{ column }} is distinct from expected.expected_{{ column }}
+            {%- if column in snapshot and flow | length > 0 %}
+            and not (expected.expected_{{ column }} is null and periods.{{ column }} = 0)
+            {%- endif %}
+        ){{ ',' if not loop.last }}
+        {%- endfor %}
+    ) as compared (column_name, actual, expected_value, differs)
+    where compared.differs
 )
 
 select * from checks
