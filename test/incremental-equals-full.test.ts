@@ -119,7 +119,7 @@ async function correctionWorkbook(dir: string, months: [string, string], previou
   const rows: RosterRow[] = [];
   const [amount, category, village, household] = await singleListings(months[0], 4, [], `category like '%低保'`);
   rows.push({ ...amount!, monthly_benefit_yuan: (Number(amount!.monthly_benefit_yuan) + 10).toFixed(2) });
-  rows.push({ ...category!, category: category!.category.replace('低保', '特困'), care_mode: '分散供养', care_level: '全自理' });
+  rows.push({ ...category!, category: category!.category!.replace('低保', '特困'), care_mode: '分散供养', care_level: '全自理' });
   const other = await db.pool.query<{ region_code: string }>(
     `select region_code from raw.regions where level_name = '村社区' and region_code <> $1 order by region_code limit 1`,
     [village!.region_code],
