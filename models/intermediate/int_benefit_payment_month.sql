@@ -1,3 +1,6 @@
+{{ config(materialized='incremental', incremental_strategy='append',
+    pre_hook="{{ delete_changed_months('month_start', also=benefit_months_placed_elsewhere()) }}",
+    post_hook="{% if is_incremental() %}analyze {{ this }}{% endif %}") }}
 -- Benefit payments (kind 5) by benefit month (所属月份), region and roster
 -- category. The export carries no region code: a payment takes the region of
 -- the person on the roster of its benefit month; failing that, the person's
@@ -7,15 +10,21 @@
 -- var('payment_due_day') of the benefit month; paying ahead of the month is on
 -- time too.
 -- Built from the payments on their month's roster, summed by month
--- (int_benefit_payment_listed, incremental), and the few others
--- (int_benefit_payment_unlisted), placed here again on every build as the
--- nearest roster month may be any month.
+-- (int_benefit_payment_listed), and the few others
+-- (int_benefit_payment_unlisted), placed by the nearest roster month, which
+-- may be any month. Incremental: the changed months and every month holding
+-- an unlisted payment are rebuilt (as fct_benefit_period does). Small (a row
+-- per month, region and category): no index; analyzed only when updated in
+-- place, as the table it was before.
+{%- set also = benefit_months_placed_elsewhere() %}
 with listed as (
     select * from {{ ref('int_benefit_payment_listed') }}
+    where {{ in_changed_months('month_start', also) }}
 ),
 
 unlisted as (
     select * from {{ ref('int_benefit_payment_unlisted') }}
+    where {{ in_changed_months('benefit_month', also) }}
 ),
 
 roster as not materialized (

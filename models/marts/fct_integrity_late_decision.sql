@@ -1,9 +1,20 @@
+{{ config(materialized='incremental', incremental_strategy='append', post_hook='analyze {{ this }}',
+    pre_hook=["{{ delete_changed_months('month_start') }}",
+        "{% if is_incremental() %}delete from {{ this }} where finding_type = 'pending_overdue'{% endif %}",
+        "{{ relocate_findings('month_start', ['person_name']) }}"],
+    indexes=[{'columns': ['month_start']}]) }}
 -- Dibao (低保) and tekun (特困) applications not decided within the limit of
 -- working days from acceptance (var decision_working_days_limit, official
 -- holidays and make-up workdays counted): decided late (late_decision, in the
 -- month of the decision), or still pending (办理中) at the end of the data
 -- with more working days elapsed than the limit (pending_overdue, in the last
 -- month of dim_month). A decision on exactly the limit's last day is in time.
+-- Incremental: a decided application's finding depends on its own row (a
+-- changed application changes its acceptance and decision months, old and
+-- new) and sits in its decision month: the changed months are rebuilt. The
+-- pending ones (few) are judged by the data's last month, which a load may
+-- move: all of them are rebuilt on every build. The names placed by another
+-- month's listing are placed again by relocate_findings.
 with applications as (
     select * from {{ ref('stg_raw__applications') }}
     where application_type in ('低保', '特困')
@@ -37,6 +48,7 @@ decided_late as (
     from applications
     inner join working_days on working_days.application_id = applications.application_id
     where working_days.working_days_to_decide > {{ var('decision_working_days_limit') }}
+        and {{ in_changed_months('applications.decided_month') }}
 ),
 
 pending_overdue as (

@@ -33,15 +33,21 @@ late as (
 ),
 
 in_month as (
-    -- late payments can be many: most are placed by one join to the benefit month's roster
+    -- most are placed by the benefit month's roster, each late payment looked
+    -- up by its index (a few hundred against the month's whole roster; `offset
+    -- 0` keeps the lookup a subquery the planner cannot turn into a hash join)
     select
         late.payment_key,
-        roster.person_name,
-        roster.region_code
+        listing.person_name,
+        listing.region_code
     from late
-    inner join roster
-        on roster.stat_month = late.benefit_month
-        and roster.id_number = late.id_number
+    inner join lateral (
+        select roster.person_name, roster.region_code
+        from roster
+        where roster.stat_month = late.benefit_month
+            and roster.id_number = late.id_number
+        offset 0
+    ) as listing on true
 ),
 
 elsewhere as (

@@ -33,9 +33,14 @@ locations as (
 ),
 
 checked_months as (
-    select distinct benefit_month as month_start from payments
-    intersect
-    select distinct stat_month from roster_persons
+    -- every roster month is in dim_month; each month checked by one index probe
+    -- per side (scalar subqueries: an exists would become a join reading all
+    -- the month's payments and persons)
+    select months.month_start
+    from {{ ref('dim_month') }} as months
+    where {{ in_changed_months('months.month_start') }}
+        and (select true from payments where payments.benefit_month = months.month_start limit 1)
+        and (select true from roster_persons where roster_persons.stat_month = months.month_start limit 1)
 ),
 
 unpaid as (
