@@ -69,5 +69,8 @@
             {{ nearest_listing_order('elsewhere.' ~ month) }}
     ) as placed
     where findings.finding_id = placed.finding_id
+        -- most keep their place: leave those rows alone (no new row versions)
+        and ({% for column in columns %}findings.{{ column }}{{ ', ' if not loop.last }}{% endfor %})
+            is distinct from ({% for column in columns %}placed.{{ column }}{{ ', ' if not loop.last }}{% endfor %})
     {%- endif -%}
 {%- endmacro %}
