@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groupQuery } from '../models/runner/test-batch.ts';
 import { ModelTestFailure, runModels } from '../models/runner/index.ts';
 import type { RunOptions, RunResult, TestResult } from '../models/runner/index.ts';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
@@ -187,6 +188,29 @@ describe('row-by-row tests of one relation, counted in one query', () => {
     expect(message).toContain('not_null_people_name');
     expect(message).toContain('accepted_values_people_kind');
     expect(message).not.toContain('not_null_people_kind');
+  });
+
+  it('a unique test of a model updated in place shares the scan of its rows, and still fails by name with its rows', async () => {
+    // one scan: the scoped rows read once, counted by both tests
+    const from = `(select * from t where m = '2024-03-01') dbt_subquery`;
+    const query = groupQuery(from, [{ from, failing: 'not (amount >= 0)' }, { from, countOver: (rows) => `(select count(*) from ${rows})` }]);
+    expect(query.split(from)).toHaveLength(2);
+    expect(query).toContain('as materialized');
+
+    // a post_hook plants a duplicate key inside the changed month
+    const duplicate = "{% if is_incremental() %}insert into {{ this }} select * from {{ this }} where month = '2024-03-01' and region = 'A'{% endif %}";
+    await writeProject({ 'models/monthly.sql': FILES['models/monthly.sql']!.replace('pre_hook=', `post_hook="${duplicate}", pre_hook=`) });
+    try {
+      const outcome = await run(changed(['2024-03-01']));
+      expect(outcome).toBeInstanceOf(ModelTestFailure);
+      const t = tests(outcome);
+      expect(t['unique_monthly_month_key']).toMatchObject({ status: 'fail', failures: 1 });
+      expect(t['unique_monthly_month_key']!.sampleRows).toEqual([{ unique_field: '2024-03-01:A', n_records: '2' }]);
+      expect(t['expression_is_true_monthly_amount']).toMatchObject({ status: 'pass', failures: 0 });
+      expect((outcome as ModelTestFailure).message).toContain('unique_monthly_month_key');
+    } finally {
+      await writeProject({ 'models/monthly.sql': FILES['models/monthly.sql']! });
+    }
   });
 
   it('a test whose query fails is reported on its own; the others still run', async () => {

@@ -277,7 +277,7 @@ export async function runModels(client: pg.ClientBase, options: RunOptions): Pro
     const inPlace = spec.target.kind === 'model' && builtInPlace.has(spec.target.model);
     const parts = compileParts(spec, current, inPlace)!;
     if (options.compiledDir !== undefined) await writeText(path.join(path.resolve(options.compiledDir), 'tests', `${spec.name}.sql`), parts.sql);
-    compiledTests.push({ spec, ...parts });
+    compiledTests.push({ spec, ...parts, fewRows: inPlace && spec.where !== undefined });
   }
   const testing = compiledTests.length > 0 && (skipping ? transaction : await inTransaction(client));
   const results = await runTests(client, compiledTests, testing, (r) => {

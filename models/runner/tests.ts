@@ -77,12 +77,15 @@ export function compileTest(spec: TestSpec, compiled: CompiledProject, isIncreme
 /**
  * A test whose failing rows are the rows of `from` for which `failing` holds (not_null,
  * expression_is_true), or, with `distinct`, the distinct values of that column among them
- * (accepted_values): several of one relation are counted in one scan (test-batch.ts).
+ * (accepted_values); or whose failing rows `countOver` counts, given a relation holding the rows of
+ * `from` (unique, relationships). Several of one relation are counted in one scan (test-batch.ts).
  */
 export interface RowCheck {
   from: string;
-  failing: string;
+  failing?: string;
   distinct?: string;
+  /** A scalar query counting the test's failing rows over `rows` (a relation with the rows of `from`). */
+  countOver?: (rows: string) => string;
 }
 
 /** The test's query, and its row check when it is one; undefined if its model is disabled. */
@@ -108,9 +111,38 @@ export function compileParts(spec: TestSpec, compiled: CompiledProject, isIncrem
       const failing = `${column} not in (${acceptedValues(args)})`;
       return { sql: acceptedValuesSql(model, column, acceptedValues(args)), check: { from: model, failing, distinct: column } };
     }
+    case 'unique':
+      return { sql: otherTestSql(spec, model, column, render), check: { from: model, countOver: (rows) => `(select count(*) from (\n${uniqueSql(rows, column)}\n) dbt_unique)` } };
+    case 'relationships':
+      return { sql: otherTestSql(spec, model, column, render), check: { from: model, countOver: (rows) => `(select count(*) from (\n${relationshipsSql(rows, column, spec.args, render)}\n) dbt_relationships)` } };
     default:
       return { sql: otherTestSql(spec, model, column, render) };
   }
+}
+
+function uniqueSql(model: string, column: string): string {
+  return [
+    `select ${column} as unique_field, count(*) as n_records`,
+    `from ${model}`,
+    `where ${column} is not null`,
+    `group by ${column}`,
+    'having count(*) > 1',
+  ].join('\n');
+}
+
+function relationshipsSql(model: string, column: string, args: Record<string, unknown>, render: (text: string) => string): string {
+  const to = render(`{{ ${String(args['to'])} }}`);
+  const field = String(args['field']);
+  return [
+    'with child as (',
+    `  select ${column} as from_field from ${model} where ${column} is not null`,
+    '), parent as (',
+    `  select ${field} as to_field from ${to}`,
+    ')',
+    'select from_field from child',
+    'left join parent on child.from_field = parent.to_field',
+    'where parent.to_field is null',
+  ].join('\n');
 }
 
 function acceptedValues(args: Record<string, unknown>): string {
@@ -145,27 +177,9 @@ function otherTestSql(spec: TestSpec, model: string, column: string, render: (te
 
   switch (spec.type) {
     case 'unique':
-      return [
-        `select ${column} as unique_field, count(*) as n_records`,
-        `from ${model}`,
-        `where ${column} is not null`,
-        `group by ${column}`,
-        'having count(*) > 1',
-      ].join('\n');
-    case 'relationships': {
-      const to = render(`{{ ${String(args['to'])} }}`);
-      const field = String(args['field']);
-      return [
-        'with child as (',
-        `  select ${column} as from_field from ${model} where ${column} is not null`,
-        '), parent as (',
-        `  select ${field} as to_field from ${to}`,
-        ')',
-        'select from_field from child',
-        'left join parent on child.from_field = parent.to_field',
-        'where parent.to_field is null',
-      ].join('\n');
-    }
+      return uniqueSql(model, column);
+    case 'relationships':
+      return relationshipsSql(model, column, args, render);
     default:
       throw new Error(`unexpected test type ${spec.type}`);
   }
