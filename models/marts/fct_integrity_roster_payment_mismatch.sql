@@ -16,8 +16,9 @@ with roster as (
 ),
 
 -- One row per person and month, in the region the deduplicated roster keeps.
--- This and payments are large and used several times: `not materialized`
--- lets PostgreSQL scan them again instead of copying every row first.
+-- This and payments are large and used twice (probed for the checked months,
+-- then joined): `not materialized` lets PostgreSQL read them again instead of
+-- copying every row first.
 roster_persons as not materialized (
     select * from {{ ref('fct_basic_living_person_month') }}
     where {{ in_changed_months('stat_month') }}
@@ -43,17 +44,42 @@ checked_months as (
         and (select true from roster_persons where roster_persons.stat_month = months.month_start limit 1)
 ),
 
-unpaid as (
-    -- anti-joins (hashed), not sorts: both sides are every person-month
-    select roster_persons.*
+mismatched as materialized (
+    -- the months' persons and payments in one hashed full join, keeping the
+    -- unmatched of either side (few: materialized for the two findings below)
+    select
+        roster_persons.stat_month,
+        roster_persons.id_number as roster_id_number,
+        roster_persons.region_code as roster_region_code,
+        roster_persons.category as roster_category,
+        payments.payment_batch,
+        payments.benefit_month,
+        payments.household_id,
+        payments.id_number,
+        payments.category,
+        payments.programme,
+        payments.amount_yuan,
+        payments.paid_on,
+        payments.payment_method,
+        payments.source_file,
+        payments.source_row
     from roster_persons
-    inner join checked_months on checked_months.month_start = roster_persons.stat_month
-    where not exists (
-        select 1
-        from payments
-        where payments.benefit_month = roster_persons.stat_month
-            and payments.id_number = roster_persons.id_number
-    )
+    full join payments
+        on payments.benefit_month = roster_persons.stat_month
+        and payments.id_number = roster_persons.id_number
+    where roster_persons.id_number is null or payments.source_row is null
+),
+
+unpaid as (
+    -- persons on the roster without a payment for the month
+    select
+        mismatched.stat_month,
+        mismatched.roster_id_number as id_number,
+        mismatched.roster_region_code as region_code,
+        mismatched.roster_category as category
+    from mismatched
+    inner join checked_months on checked_months.month_start = mismatched.stat_month
+    where mismatched.roster_id_number is not null
 ),
 
 unpaid_entries as (
@@ -96,17 +122,23 @@ roster_without_payment as (
 ),
 
 unlisted_payments as (
+    -- payments without the person on the month's roster
     select
-        payments.payment_batch || '#' || payments.source_file || '#' || payments.source_row as payment_key,
-        payments.*
-    from payments
-    inner join checked_months on checked_months.month_start = payments.benefit_month
-    where not exists (
-        select 1
-        from roster_persons
-        where roster_persons.stat_month = payments.benefit_month
-            and roster_persons.id_number = payments.id_number
-    )
+        mismatched.payment_batch || '#' || mismatched.source_file || '#' || mismatched.source_row as payment_key,
+        mismatched.payment_batch,
+        mismatched.benefit_month,
+        mismatched.household_id,
+        mismatched.id_number,
+        mismatched.category,
+        mismatched.programme,
+        mismatched.amount_yuan,
+        mismatched.paid_on,
+        mismatched.payment_method,
+        mismatched.source_file,
+        mismatched.source_row
+    from mismatched
+    inner join checked_months on checked_months.month_start = mismatched.benefit_month
+    where mismatched.roster_id_number is null
 ),
 
 unlisted_located as (
