@@ -8,7 +8,6 @@
 with monthly as (
     select *, {{ basic_living_programme('category') }}
     from {{ ref('int_basic_living_region_month') }}
-    where {{ in_changed_years('month_start') }}
 ),
 
 final as (

@@ -8,7 +8,6 @@
 -- Cube model needs (it has no semi-additive aggregation).
 with monthly as (
     select * from {{ ref('int_indicator_month') }}
-    where {{ in_changed_years('month_start') }}
 ),
 
 final as (

@@ -7,7 +7,6 @@
 -- once, in the category fct_low_income_person_month keeps.
 with monthly as (
     select * from {{ ref('int_low_income_region_month') }}
-    where {{ in_changed_years('month_start') }}
 ),
 
 final as (

@@ -17,7 +17,6 @@
     'rural_standard_min_yuan', 'rural_standard_max_yuan', 'has_city_standard'] %}
 with monthly as (
     select * from {{ ref('int_standard_region_month') }}
-    where {{ in_changed_years('month_start') }}
 ),
 
 final as (
