@@ -18,40 +18,70 @@ regions as (
     where distance = 0
 ),
 
+-- persons and households counted by village first, then summed up the
+-- region tree: a few thousand village rows joined to the tree, not every person
+low_income_villages as (
+    select stat_month as month_start, region_code, count(*) as low_income_persons
+    from {{ ref('fct_low_income_person_month') }}
+    where {{ in_changed_months('stat_month') }}
+    group by 1, 2
+),
+
 low_income as (
     select
-        facts.stat_month as month_start,
+        villages.month_start,
         ancestors.ancestor_code as region_code,
-        count(*) as low_income_persons
-    from {{ ref('fct_low_income_person_month') }} as facts
-    inner join ancestors on ancestors.region_code = facts.region_code
-    where {{ in_changed_months('facts.stat_month') }}
+        sum(villages.low_income_persons)::bigint as low_income_persons
+    from low_income_villages as villages
+    inner join ancestors on ancestors.region_code = villages.region_code
+    group by 1, 2
+),
+
+alleviated_person_villages as (
+    select
+        month_start,
+        region_code,
+        count(*) filter (where person_type = 'alleviated') as alleviated_persons,
+        count(*) filter (where person_type = 'alleviated' and is_assisted) as alleviated_persons_assisted,
+        count(*) filter (where person_type = 'relapse_watch') as relapse_watch_persons,
+        count(*) filter (where person_type = 'relapse_watch' and is_assisted) as relapse_watch_persons_assisted
+    from {{ ref('fct_alleviated_person_month') }}
+    where {{ in_changed_months('month_start') }}
     group by 1, 2
 ),
 
 alleviated_persons as (
     select
-        facts.month_start,
+        villages.month_start,
         ancestors.ancestor_code as region_code,
-        count(*) filter (where facts.person_type = 'alleviated') as alleviated_persons,
-        count(*) filter (where facts.person_type = 'alleviated' and facts.is_assisted) as alleviated_persons_assisted,
-        count(*) filter (where facts.person_type = 'relapse_watch') as relapse_watch_persons,
-        count(*) filter (where facts.person_type = 'relapse_watch' and facts.is_assisted) as relapse_watch_persons_assisted
-    from {{ ref('fct_alleviated_person_month') }} as facts
-    inner join ancestors on ancestors.region_code = facts.region_code
-    where {{ in_changed_months('facts.month_start') }}
+        sum(villages.alleviated_persons)::bigint as alleviated_persons,
+        sum(villages.alleviated_persons_assisted)::bigint as alleviated_persons_assisted,
+        sum(villages.relapse_watch_persons)::bigint as relapse_watch_persons,
+        sum(villages.relapse_watch_persons_assisted)::bigint as relapse_watch_persons_assisted
+    from alleviated_person_villages as villages
+    inner join ancestors on ancestors.region_code = villages.region_code
+    group by 1, 2
+),
+
+alleviated_household_villages as (
+    select
+        month_start,
+        region_code,
+        count(*) as alleviated_households,
+        count(*) filter (where is_assisted) as alleviated_households_assisted
+    from {{ ref('fct_alleviated_household_month') }}
+    where {{ in_changed_months('month_start') }}
     group by 1, 2
 ),
 
 alleviated_households as (
     select
-        facts.month_start,
+        villages.month_start,
         ancestors.ancestor_code as region_code,
-        count(*) as alleviated_households,
-        count(*) filter (where facts.is_assisted) as alleviated_households_assisted
-    from {{ ref('fct_alleviated_household_month') }} as facts
-    inner join ancestors on ancestors.region_code = facts.region_code
-    where {{ in_changed_months('facts.month_start') }}
+        sum(villages.alleviated_households)::bigint as alleviated_households,
+        sum(villages.alleviated_households_assisted)::bigint as alleviated_households_assisted
+    from alleviated_household_villages as villages
+    inner join ancestors on ancestors.region_code = villages.region_code
     group by 1, 2
 ),
 
