@@ -58,6 +58,8 @@
         from {{ this }} as elsewhere
         left join {{ ref('int_integrity_person_locations') }} as locations on locations.id_number = elsewhere.id_number
         where not ({{ in_changed_months('elsewhere.' ~ month) }})
+            -- only a changed person's listings moved (every person when the load names none)
+            and {{ in_changed_persons('elsewhere.id_number') }}
             and not exists (
                 select 1
                 from {{ ref('int_integrity_person_locations') }} as own

@@ -1,5 +1,5 @@
 {{ config(materialized='incremental', incremental_strategy='append', post_hook='analyze {{ this }}',
-    pre_hook=["{{ delete_changed_months('month_start') }}", "{{ relocate_findings('month_start', ['person_name', 'region_code']) }}"],
+    pre_hook=["{{ delete_changed_rows('month_start', 'id_number') }}", "{{ relocate_findings('month_start', ['person_name', 'region_code']) }}"],
     indexes=[{'columns': ['month_start']}]) }}
 -- Monthly benefit payments paid after the due day (var payment_due_day) of the
 -- month they belong to. Paying on the due day, or before the month starts, is
@@ -7,16 +7,18 @@
 -- benefit month, else the closest month they were listed.
 -- Incremental: a benefit month's findings depend on that month's payments and
 -- listings only, except the place of a finding without a listing of its own
--- month, which relocate_findings recomputes for the unchanged months.
+-- month, which relocate_findings recomputes for the unchanged months. A
+-- payment's finding reads only its person's payments and listings, so a load
+-- naming its persons (a correction) rebuilds theirs only.
 with payments as (
     select * from {{ ref('stg_raw__benefit_payments') }}
-    where {{ in_changed_months('benefit_month') }}
+    where {{ in_changed_rows('benefit_month', 'id_number') }}
 ),
 
 -- the person's listing that counts in each month (one per person and month)
 roster as (
     select * from {{ ref('int_basic_living_listing') }}
-    where is_counted and {{ in_changed_months('stat_month') }}
+    where is_counted and {{ in_changed_rows('stat_month', 'id_number') }}
 ),
 
 locations as (
