@@ -2,7 +2,7 @@
 // comes second connects to the running one; the last to let go stops it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, lstat, mkdir, mkdtemp, readlink, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readlink, rm, utimes, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -110,6 +110,16 @@ describe('one warehouse, one owner', () => {
     expect(logs.join('\n')).toContain('接管无人使用的内置 PostgreSQL');
     await next.stop();
     expect(await runningPostmasterPid(path.join(root, 'pg'))).toBeNull();
+  }, 120_000);
+
+  it('is not blocked by an empty lock file an older version left when killed while writing it', async () => {
+    const lockFile = path.join(root, 'pg.lock');
+    await writeFile(lockFile, '');
+    const old = new Date(Date.now() - 60_000);
+    await utimes(lockFile, old, old);
+    const next = await startOrReuseEmbedded(root, port);
+    await next.stop();
+    expect(existsSync(lockFile)).toBe(false);
   }, 120_000);
 
   it('uses the port its data directory really runs on, checked, whatever EMBEDDED_PG_PORT says', async () => {

@@ -15,7 +15,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, unlinkSync } from 'node:fs';
-import { chmod, chown, cp, lstat, mkdir, open, readdir, readFile, readlink, realpath, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, link, lstat, mkdir, readdir, readFile, readlink, realpath, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -189,29 +189,48 @@ export async function clusterDir(rootDir: string, runAs: RunAs | null): Promise<
 
 // ---- the lock and the leases (named <pid>-<uuid>) ---------------------------------------------
 
+/** An empty lock file older than this was left by an older version killed while writing it. */
+const EMPTY_LOCK_GRACE_MS = 10_000;
+
 async function withLock<T>(rootDir: string, work: () => Promise<T>): Promise<T> {
   const lockFile = path.join(rootDir, 'pg.lock');
   const deadline = Date.now() + 120_000;
   for (;;) {
-    try {
-      const handle = await open(lockFile, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const holder = Number(await readFile(lockFile, 'utf8').catch(() => ''));
-      // a lock left by a dead process (or one being written right now: retry)
-      if (Number.isInteger(holder) && holder > 0 && !alive(holder)) await unlink(lockFile).catch(() => {});
-      if (Date.now() > deadline) throw new EmbeddedError(`等待内置 PostgreSQL 的锁超时（${lockFile}，由进程 ${holder} 持有）`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    if (await takeLock(lockFile)) break;
+    const holder = Number(await readFile(lockFile, 'utf8').catch(() => ''));
+    if (Number.isInteger(holder) && holder > 0 ? !alive(holder) : await emptyAndOld(lockFile)) await unlink(lockFile).catch(() => {});
+    if (Date.now() > deadline) throw new EmbeddedError(`等待内置 PostgreSQL 的锁超时（${lockFile}，由进程 ${holder} 持有）`);
+    await new Promise((r) => setTimeout(r, 100));
   }
   try {
     return await work();
   } finally {
     await unlink(lockFile).catch(() => {});
   }
+}
+
+/**
+ * The lock file appears with its holder's pid already in it (written aside, then hard-linked into
+ * place, which fails if the lock exists), so a process killed at any moment leaves either no lock or a
+ * lock naming a dead process, never an empty one that nobody could tell from one being written.
+ */
+async function takeLock(lockFile: string): Promise<boolean> {
+  const pending = `${lockFile}.${process.pid}.${randomUUID()}`;
+  await writeFile(pending, String(process.pid));
+  try {
+    await link(pending, lockFile);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    return false;
+  } finally {
+    await unlink(pending).catch(() => {});
+  }
+}
+
+async function emptyAndOld(lockFile: string): Promise<boolean> {
+  const info = await stat(lockFile).catch(() => null);
+  return info !== null && info.size === 0 && Date.now() - info.mtimeMs > EMPTY_LOCK_GRACE_MS;
 }
 
 const leaseDir = (rootDir: string) => path.join(rootDir, 'pg-leases');
