@@ -1,4 +1,5 @@
-{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}") }}
+{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}",
+    indexes=[{'columns': ['month_start']}]) }}
 -- Alleviated households (户) per month: assisted when at least one member on
 -- the alleviated list is on the dibao/tekun roster of the month.
 with persons as (
