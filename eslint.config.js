@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'dist/', '.data/', 'bench/results/', 'bench/.cache/', '**/*.generated.*'] },
+  { ignores: ['node_modules/', 'dist/', '.data/', 'bench/results/', 'bench/.cache/', '**/*.generated.*', '**/target/'] },
   {
     files: ['**/*.{ts,tsx}'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
