@@ -2,8 +2,9 @@
     Village facts rolled up the region tree: one row per month, region (every
     city, county and township the village counts in) and dimensions, each
     measure summed. `village` has month_start and the village's region_code.
+    `cast`: the sums' type (e.g. bigint, to keep the type of summed counts).
 #}
-{% macro to_ancestors(village, dimensions, measures) -%}
+{% macro to_ancestors(village, dimensions, measures, cast=none) -%}
     select
         {{ village }}.month_start,
         ancestors.ancestor_code as region_code,
@@ -11,7 +12,7 @@
         {{ village }}.{{ column }},
         {%- endfor %}
         {%- for column in measures %}
-        sum({{ village }}.{{ column }}) as {{ column }}{{ ',' if not loop.last }}
+        sum({{ village }}.{{ column }}){{ '::' ~ cast if cast is not none }} as {{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ village }}
     inner join {{ ref('int_rollup_ancestors') }} as ancestors on ancestors.region_code = {{ village }}.region_code

@@ -28,13 +28,7 @@ low_income_villages as (
 ),
 
 low_income as (
-    select
-        villages.month_start,
-        ancestors.ancestor_code as region_code,
-        sum(villages.low_income_persons)::bigint as low_income_persons
-    from low_income_villages as villages
-    inner join ancestors on ancestors.region_code = villages.region_code
-    group by 1, 2
+    {{ to_ancestors('low_income_villages', [], ['low_income_persons'], cast='bigint') }}
 ),
 
 alleviated_person_villages as (
@@ -51,16 +45,8 @@ alleviated_person_villages as (
 ),
 
 alleviated_persons as (
-    select
-        villages.month_start,
-        ancestors.ancestor_code as region_code,
-        sum(villages.alleviated_persons)::bigint as alleviated_persons,
-        sum(villages.alleviated_persons_assisted)::bigint as alleviated_persons_assisted,
-        sum(villages.relapse_watch_persons)::bigint as relapse_watch_persons,
-        sum(villages.relapse_watch_persons_assisted)::bigint as relapse_watch_persons_assisted
-    from alleviated_person_villages as villages
-    inner join ancestors on ancestors.region_code = villages.region_code
-    group by 1, 2
+    {{ to_ancestors('alleviated_person_villages', [],
+        ['alleviated_persons', 'alleviated_persons_assisted', 'relapse_watch_persons', 'relapse_watch_persons_assisted'], cast='bigint') }}
 ),
 
 alleviated_household_villages as (
@@ -75,14 +61,7 @@ alleviated_household_villages as (
 ),
 
 alleviated_households as (
-    select
-        villages.month_start,
-        ancestors.ancestor_code as region_code,
-        sum(villages.alleviated_households)::bigint as alleviated_households,
-        sum(villages.alleviated_households_assisted)::bigint as alleviated_households_assisted
-    from alleviated_household_villages as villages
-    inner join ancestors on ancestors.region_code = villages.region_code
-    group by 1, 2
+    {{ to_ancestors('alleviated_household_villages', [], ['alleviated_households', 'alleviated_households_assisted'], cast='bigint') }}
 ),
 
 temp_relief as (
