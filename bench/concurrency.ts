@@ -15,7 +15,7 @@ import { LIVING_VIEWS, timeDimensionOf } from '../dashboard/src/catalogue.ts';
 import { searchDateRange } from '../dashboard/src/period.ts';
 import { CACHE_DIR, type BenchData } from './data.ts';
 import type { UserSample, UsersJob, UsersOutcome } from './concurrency-users.ts';
-import { measureMonthlyLoad } from './monthly.ts';
+import { measureMonthlyReload } from './monthly.ts';
 import type { Gateway, PageQuery } from './queries.ts';
 import { percentile, round } from './stats.ts';
 
@@ -133,7 +133,7 @@ export async function measureConcurrency(args: {
     log(`并发：第 ${load.started_at_s} 秒开始月度导入 …`);
     try {
       // the monthly step loaded the same copies before: without force every file would be skipped
-      await measureMonthlyLoad(pool, data, CACHE_DIR, () => {}, { force: true });
+      await measureMonthlyReload(pool, data, CACHE_DIR, () => {}, { force: true });
     } catch (e) {
       load.error = (e as Error).message;
     }

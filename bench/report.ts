@@ -74,7 +74,7 @@ export interface BenchResult {
     rollups: LoadResult['rollups'];
     missing_marks: string[];
   };
-  /** The newest month's exports loaded again onto the full warehouse (monthly.ts). */
+  /** The newest month's exports, new to a warehouse holding every month before it (monthly.ts). */
   monthly: {
     month: string;
     files: number;
@@ -250,7 +250,7 @@ export function formatSummary(r: BenchResult): string {
   lines.push('── 导入 Load ──');
   lines.push(`COPY 下限 floor（服务器端 COPY，无索引 text 列）：${L.floor_seconds.toFixed(2)} s，${num(L.floor.rows)} 行，${num(L.floor.rows_per_s)} 行/s`);
   if (L.floor.excluded.length > 0) lines.push(`  不含 XLSX：${L.floor.excluded.map((x) => `${x.file}（${x.rows} 行）`).join('、')}——项目导入含这些文件`);
-  lines.push(`项目导入 runLoad：${num(r.rows)} 行，拒绝 ${num(L.rows_rejected)} 行`);
+  lines.push(`项目导入 runLoad（除最新一个月外的全部导出）：${num(r.rows)} 行，拒绝 ${num(L.rows_rejected)} 行`);
   lines.push(`  文件阶段 files     ${L.files_seconds.toFixed(2)} s（其中规划/校验和 ${L.plan_seconds.toFixed(2)} s），${num(L.rows_per_s)} 行/s`);
   lines.push(`  模型与测试 models  ${L.models_seconds.toFixed(2)} s`);
   lines.push(`  汇总表 rollups     ${L.rollups_seconds.toFixed(2)} s`);
@@ -262,7 +262,7 @@ export function formatSummary(r: BenchResult): string {
     lines.push(`                    ${String(k.kind).padStart(4)}  ${pad(k.table, 25)}${num(k.rows).padStart(10)}  ${k.seconds.toFixed(2).padStart(8)}  ${(k.floor_seconds?.toFixed(2) ?? '—').padStart(8)}  ${(k.ratio?.toFixed(2) ?? '—').padStart(6)}`);
   }
   const M = r.monthly;
-  lines.push(`月度导入 monthly（${M.month} 的 ${M.files} 个文件、${num(M.rows)} 行再次导入到完整仓库）：文件 ${M.files_seconds.toFixed(2)} s，模型 ${M.models_seconds.toFixed(2)} s，汇总表 ${M.rollups_seconds.toFixed(2)} s，端到端 ${M.end_to_end_seconds.toFixed(2)} s`);
+  lines.push(`月度导入 monthly（${M.month} 的 ${M.files} 个文件、${num(M.rows)} 行，仓库中尚无该月）：文件 ${M.files_seconds.toFixed(2)} s，模型 ${M.models_seconds.toFixed(2)} s，汇总表 ${M.rollups_seconds.toFixed(2)} s，端到端 ${M.end_to_end_seconds.toFixed(2)} s`);
   lines.push(`  模型阶段：ANALYZE ${M.analyze_seconds.toFixed(2)} s，构建全部模型 ${M.built_models_seconds.toFixed(2)} s，其余（数据测试等）${(M.models_seconds - M.analyze_seconds - M.built_models_seconds).toFixed(2)} s`);
   lines.push(`  模型：${M.full_refresh ? `全部重建（${M.full_refresh}）` : `增量，${M.months.length} 个月（${M.months.map((m) => m.slice(0, 7)).join('、')}）`}；最慢的模型：${M.models.map((m) => `${m.name} ${m.seconds.toFixed(2)} s（${m.mode}）`).join('，')}`);
   const C = r.correction;
