@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', post_hook='analyze {{ this }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('snapshot_month') }}") }}
+{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('snapshot_month') }}") }}
 -- The dates of the alleviated / relapse-watch lists (kind 9): one row per
 -- snapshot date. The list is partitioned by snapshot date but not indexed, so
 -- its dates cannot be read without reading every row; fct_alleviated_person_month

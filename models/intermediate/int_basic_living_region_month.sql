@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', post_hook='analyze {{ this }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}", indexes=[{'columns': ['month_start']}]) }}
+{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}", indexes=[{'columns': ['month_start']}]) }}
 -- Dibao and tekun recipients by month: one row per month, region (city,
 -- county, township) and breakdown (roster category, care mode, care level);
 -- fct_basic_living_period takes each period's last month with data. Persons: each person once, by the listing that counts

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', post_hook='analyze {{ this }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}",
+{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}",
     indexes=[{'columns': ['month_start']}]) }}
 -- Dibao and tekun person-months by month, the village of the listing that
 -- counts and roster category: persons and the sum of their 月救助金额

@@ -1,6 +1,6 @@
 {{ config(materialized='incremental', incremental_strategy='append',
     pre_hook=["{{ delete_changed_months('month_start') }}", "{{ serial_in_place() }}"],
-    post_hook=["{{ end_serial_in_place() }}", "analyze {{ this }}"],
+    post_hook=["{{ end_serial_in_place() }}", "{{ analyze_sampled() }}"],
     indexes=[{'columns': ['month_start']}]) }}
 -- Benefit payments (kind 5) whose person is on the roster of their benefit
 -- month, summed by benefit month, that listing's region and the payment's

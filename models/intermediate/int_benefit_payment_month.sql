@@ -1,6 +1,6 @@
 {{ config(materialized='incremental', incremental_strategy='append',
     pre_hook="{{ delete_changed_months('month_start', also=benefit_months_placed_elsewhere()) }}",
-    post_hook="{% if is_incremental() %}analyze {{ this }}{% endif %}") }}
+    post_hook="{% if is_incremental() %}{{ analyze_sampled() }}{% endif %}") }}
 -- Benefit payments (kind 5) by benefit month (所属月份), region and roster
 -- category. The export carries no region code: a payment takes the region of
 -- the person on the roster of its benefit month; failing that, the person's

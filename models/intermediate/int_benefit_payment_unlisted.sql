@@ -1,6 +1,6 @@
 {{ config(materialized='incremental', incremental_strategy='append',
     pre_hook=["{{ delete_changed_months('benefit_month') }}", "{{ serial_in_place() }}"],
-    post_hook=["{{ end_serial_in_place() }}", "analyze {{ this }}"],
+    post_hook=["{{ end_serial_in_place() }}", "{{ analyze_sampled() }}"],
     indexes=[{'columns': ['benefit_month']}]) }}
 -- Benefit payments (kind 5) whose person is not on the roster of their benefit
 -- month, one row per payment: few, placed by int_benefit_payment_month on the

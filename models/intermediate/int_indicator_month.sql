@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', post_hook='analyze {{ this }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}") }}
+{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}") }}
 -- The headline indicators' numerators and denominators by month: one row per
 -- month the warehouse holds and region (city, county, township), zero where
 -- a region has no facts (fct_indicator_period rolls it up into periods).

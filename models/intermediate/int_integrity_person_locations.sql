@@ -3,15 +3,16 @@
 -- Where, and under which name, each person is registered in each month: the
 -- dibao/tekun roster first (its listing that counts, int_basic_living_listing,
 -- so a finding lands where the person is counted), then the low-income
--- roster. Payments and death records carry no region, so the integrity checks
--- place their findings here (the month's own roster, else the closest month).
+-- roster where the person has no such listing that month. Payments and death
+-- records carry no region, so the integrity checks place their findings here
+-- (the month's own roster, else the closest month).
 -- A person's rows of a month depend on that person's rosters of that month
 -- only, so it rebuilds the changed months, and within them the changed persons
 -- when the load names them (incremental); the checks look up the few persons
 -- they flag by the index on id_number instead of reading every listing. That
 -- index keeps month_start too: the checks' relocate_findings probes (person,
 -- month) for every finding of an unchanged month; on id_number alone (a
--- quarter of the size, so a rebuilt month's 100 k rows touch a quarter of the
+-- quarter of the size, so a rebuilt month's rows touch a quarter of the
 -- pages) each probe read all of the person's months (232 k buffers against 68 k
 -- for 17 k findings).
 with basic_living as (
@@ -26,14 +27,24 @@ with basic_living as (
 ),
 
 low_income as (
+    -- only where the person has no listing that counts that month: a month's
+    -- rank-1 row always wins over its rank-2 row (nearest_listing_order), and
+    -- most dibao/tekun persons are on the low-income list too (39 k of its
+    -- 62 k a month in the city), so those rows would only be written and indexed
     select
-        stat_month as month_start,
-        id_number,
-        person_name,
-        region_code,
+        low_income.stat_month as month_start,
+        low_income.id_number,
+        low_income.person_name,
+        low_income.region_code,
         2 as source_rank
-    from {{ ref('stg_raw__low_income_roster') }}
-    where {{ in_changed_rows('stat_month', 'id_number') }}
+    from {{ ref('stg_raw__low_income_roster') }} as low_income
+    where {{ in_changed_rows('low_income.stat_month', 'low_income.id_number') }}
+        and not exists (
+            select 1
+            from basic_living
+            where basic_living.month_start = low_income.stat_month
+                and basic_living.id_number = low_income.id_number
+        )
 ),
 
 final as (

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', post_hook='analyze {{ this }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}",
+{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}",
     indexes=[{'columns': ['month_start']}]) }}
 -- Low-income persons and households by month, region (city, county, township)
 -- and population category; fct_low_income_period takes each period's last

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', post_hook='analyze {{ this }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}") }}
+{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('month_start') }}") }}
 -- The dibao standards in force by month and region (city, county, township);
 -- fct_standard_period takes each period's last month with data, where the
 -- rules of a city's figures are written out.

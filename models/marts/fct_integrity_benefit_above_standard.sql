@@ -1,5 +1,5 @@
-{{ config(materialized='incremental', incremental_strategy='append', post_hook='analyze {{ this }}',
-    pre_hook="{{ delete_changed_months('month_start') }}", indexes=[{'columns': ['month_start']}]) }}
+{{ config(materialized='incremental', incremental_strategy='append', post_hook='{{ analyze_sampled() }}',
+    pre_hook="{{ delete_changed_rows('month_start', 'id_number') }}", indexes=[{'columns': ['month_start']}]) }}
 -- Roster entries whose monthly benefit is above the standard in force: per
 -- county and standard type, the row with the latest effective date on or
 -- before the month's last day (yearly standards taken per month). Dibao is
@@ -8,12 +8,14 @@
 -- county without a standard in force for the category has no finding.
 -- A month's findings read that month's roster and the standards in force then
 -- (a changed standard changes its month and every later one): incremental,
--- the changed months are rebuilt.
+-- the changed months are rebuilt. A person's findings read that person's
+-- roster rows only (the groups below just narrow the search), so a load that
+-- names its changed persons (a correction) rebuilds theirs.
 with roster as not materialized (
     -- large and used twice: `not materialized` lets PostgreSQL scan it again
     -- instead of copying every row first
     select * from {{ ref('stg_raw__basic_living_roster') }}
-    where {{ in_changed_months('stat_month') }}
+    where {{ in_changed_rows('stat_month', 'id_number') }}
 ),
 
 regions as (

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='append', post_hook='analyze {{ this }}',
+{{ config(materialized='incremental', incremental_strategy='append', post_hook='{{ analyze_sampled() }}',
     pre_hook="{{ delete_changed_months('month_start') }}", indexes=[{'columns': ['month_start', 'id_number']}]) }}
 -- Close relatives of cadres on the dibao/tekun roster without a filing: for
 -- each month, the register list in force (the latest dated on or before the

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='append', post_hook='analyze {{ this }}',
+{{ config(materialized='incremental', incremental_strategy='append', post_hook='{{ analyze_sampled() }}',
     pre_hook=["{{ delete_changed_months('month_start') }}",
         "{% if is_incremental() %}delete from {{ this }} where finding_type = 'pending_overdue'{% endif %}",
         "{{ relocate_findings('month_start', ['person_name']) }}"],

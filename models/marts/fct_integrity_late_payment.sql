@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='append', post_hook='analyze {{ this }}',
+{{ config(materialized='incremental', incremental_strategy='append', post_hook='{{ analyze_sampled() }}',
     pre_hook=["{{ delete_changed_rows('month_start', 'id_number') }}", "{{ relocate_findings('month_start', ['person_name', 'region_code']) }}"],
     indexes=[{'columns': ['month_start']}]) }}
 -- Monthly benefit payments paid after the due day (var payment_due_day) of the

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='append', post_hook='analyze {{ this }}',
+{{ config(materialized='incremental', incremental_strategy='append', post_hook='{{ analyze_sampled() }}',
     pre_hook="{{ delete_changed_months('month_start') }}", indexes=[{'columns': ['month_start']}]) }}
 -- Persons on two rosters at once in a month (domain.md, "one listing per
 -- person per month"): listed more than once on the dibao/tekun roster of one

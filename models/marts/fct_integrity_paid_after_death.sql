@@ -1,6 +1,6 @@
 {{ config(materialized='incremental', incremental_strategy='append',
     pre_hook=["{{ delete_changed_months('month_start') }}", "{{ relocate_findings('month_start', ['region_code']) }}", "{{ serial_in_place() }}"],
-    post_hook=["{{ end_serial_in_place() }}", "analyze {{ this }}"],
+    post_hook=["{{ end_serial_in_place() }}", "{{ analyze_sampled() }}"],
     indexes=[{'columns': ['month_start']}]) }}
 -- Benefit payments for a month after the month of the person's recorded death.
 -- The death month itself is still due (benefits stop from the next month), so

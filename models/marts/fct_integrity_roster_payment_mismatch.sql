@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', incremental_strategy='append', post_hook='analyze {{ this }}',
+{{ config(materialized='incremental', incremental_strategy='append', post_hook='{{ analyze_sampled() }}',
     pre_hook=["{{ delete_changed_months('month_start') }}", "{{ relocate_findings('month_start', ['person_name', 'region_code']) }}"],
     indexes=[{'columns': ['month_start']}]) }}
 -- Roster and payments disagree: a person on the dibao/tekun roster of a month
