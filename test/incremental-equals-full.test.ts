@@ -2,7 +2,9 @@
 // month a load of its own, the models rebuilding only the months it changed),
 // then a correction workbook over two months (the person-level models keeping
 // to its persons: amount, category, village, household, a listing that comes to
-// count, an added listing) and a re-export of an older month, gives every mart,
+// count, an added listing; the benefit-above-standard check keeping to them
+// too, next to another person's finding of the same month) and a re-export of
+// an older month, gives every mart,
 // intermediate table and rollup row for row the same as one full rebuild of
 // the same data.
 import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -38,7 +40,25 @@ beforeAll(async () => {
   }
   generated = path.join(root, 'generated');
   await generateCity({ outDir: generated, months: MONTHS.length, seed: 3, endMonth: MONTHS.at(-1)!, withErrors: false, scale: 0.02 });
+  // the months the correction corrects hold a benefit above its standard of a person it leaves alone
+  await overpay(MONTHS[0]!);
+  await overpay(MONTHS[2]!);
 }, 300_000);
+
+/** The last row of the roster of `month` (the correction picks the lowest IDs) paid far above any standard. */
+async function overpay(month: string): Promise<void> {
+  const name = (await readdir(generated)).find((n) => n.startsWith('03-') && monthOf(n) === month)!;
+  const file = path.join(generated, name);
+  const lines = (await readFile(file, 'utf8')).split('\r\n');
+  const header = lines[0]!.replace(/^\uFEFF/, '').split(',');
+  const column = header.indexOf(kindByNumber(3).columns.find((c) => c.column === 'monthly_benefit_yuan')!.header);
+  const last = lines.findLastIndex((line) => line !== '');
+  const cells = lines[last]!.split(',');
+  expect(column, '月救助金额 column').toBeGreaterThanOrEqual(0);
+  cells[column] = '9999.00';
+  lines[last] = cells.join(',');
+  await writeFile(file, lines.join('\r\n'));
+}
 
 afterAll(async () => {
   await db?.drop();
@@ -178,6 +198,13 @@ describe('incremental equals full', () => {
       // the proof is about models that really were built in place
       expect(r.models.filter((m) => m.mode === 'incremental').length, MONTHS[i + 1]).toBeGreaterThan(0);
     }
+
+    // findings of persons the correction leaves alone, in its months: a person-scoped check must keep them
+    const untouched = await db.pool.query<{ n: string }>(
+      `select count(*) as n from marts.fct_integrity_benefit_above_standard where month_start in ($1::date, $2::date)`,
+      [`${MONTHS[0]}-01`, `${MONTHS[2]}-01`],
+    );
+    expect(Number(untouched.rows[0]!.n), 'benefit-above-standard findings in the corrected months').toBeGreaterThan(0);
 
     const correction = path.join(root, 'correction');
     await mkdir(correction);
