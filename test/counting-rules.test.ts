@@ -72,6 +72,13 @@ describe('counting rules on a hand-made city', () => {
       expect(june).toMatchObject({ persons: 12, dibao_persons: 10, tekun_persons: 2, urban_dibao_persons: 5, rural_dibao_persons: 5 });
     });
 
+    it('takes a row exported twice, identically, as one listing', async () => {
+      const rows = await mart(`select listing_rank::int, listings::int, is_counted from intermediate.int_basic_living_listing where stat_month = '2025-06-01' and id_number = '${pid(4)}'`);
+      expect(rows).toEqual([{ listing_rank: 1, listings: 1, is_counted: true }]);
+      const raw = await mart(`select count(*)::int as n from raw.basic_living_roster where stat_month = '2025-06-01' and id_number = '${pid(4)}'`);
+      expect(raw[0]!.n).toBe(2);
+    });
+
     it('places persons and their benefits in the county of the listing that counts', async () => {
       const counties = await by('county_code', 'basic_living', ['persons', 'dibao_persons'], 'month', JUNE);
       expect(counties.get(COUNTY_A)).toMatchObject({ persons: 5, dibao_persons: 4 }); // 3, 4, 5, 11, 12

@@ -10,7 +10,7 @@
 -- month depend on that person's roster rows of that month only, so a load that
 -- names its changed persons rebuilds only theirs (in_changed_rows).
 with roster as (
-    select distinct
+    select
         stat_month,
         household_id,
         id_number,
@@ -29,13 +29,17 @@ with roster as (
 ),
 
 ranked as (
+    -- listing_order orders a person's month by every column (programme and
+    -- urban_rural follow from the category), so identical rows are its peers:
+    -- dense_rank numbers the distinct listings, and row_number - rank is 0 for
+    -- the first row of each set of peers, the one kept. One sort serves both
+    -- (a `select distinct` first cost a hash aggregate of every row as well)
     select
         roster.*,
-        row_number() over listing_order as listing_rank,
-        count(*) over person_month as listings
+        dense_rank() over listing_order as listing_rank,
+        row_number() over listing_order - rank() over listing_order as copy_number
     from roster
     window
-        person_month as (partition by stat_month, id_number),
         -- the last keys only make the order total: two listings equal up to
         -- the region code differ in category, care or amount
         listing_order as (
@@ -46,12 +50,34 @@ ranked as (
         )
 ),
 
+listed as (
+    select
+        stat_month,
+        household_id,
+        id_number,
+        person_name,
+        relation_to_head,
+        region_code,
+        category,
+        programme,
+        urban_rural,
+        care_mode,
+        care_level,
+        enrolled_on,
+        monthly_benefit_yuan,
+        listing_rank,
+        -- the input is in this partition's order already: no second sort
+        max(listing_rank) over (partition by stat_month, id_number) as listings
+    from ranked
+    where copy_number = 0
+),
+
 final as (
     select
         stat_month || ':' || id_number || ':' || listing_rank as listing_key,
-        ranked.*,
+        listed.*,
         listing_rank = 1 as is_counted
-    from ranked
+    from listed
 )
 
 select * from final

@@ -54,3 +54,9 @@ final as (
 )
 
 select * from final
+{% if is_incremental() -%}
+-- in place, rows in the order of the index on id_number: a month's rows then
+-- walk that index once instead of landing on random pages of it (at province
+-- scale larger than the shared buffers)
+order by id_number, month_start
+{%- endif %}
