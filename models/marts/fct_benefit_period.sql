@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append',
+{{ config(materialized='incremental', post_hook='{{ analyze_sampled(in_place=false) }}', incremental_strategy='append',
     pre_hook="{{ delete_changed_periods(also=benefit_months_placed_elsewhere()) }}",
     indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
 -- Benefits paid and the persons they are paid for: one row per region (city,

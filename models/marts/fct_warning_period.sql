@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append',
+{{ config(materialized='incremental', post_hook='{{ analyze_sampled(in_place=false) }}', incremental_strategy='append',
     pre_hook="{{ delete_changed_periods_indexed(also=warning_months_judged_by_as_of()) }}",
     indexes=[{'columns': ['period_grain', 'region_level', 'period_start']}, {'columns': ['region_code']}]) }}
 -- Monitoring warnings (预警信息) as flows: one row per region (city, county,
