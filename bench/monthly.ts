@@ -24,10 +24,15 @@ export function newestMonthFiles(data: BenchData): { month: string; files: strin
   return { month, files: data.files.map((f) => f.path).filter((f) => monthOf(f) === month) };
 }
 
-/** Hard links to `files` in a fresh `dir` (same file system as the cache: no copy). */
-async function linkInto(dir: string, files: string[]): Promise<void> {
+/** `dir`, empty (whatever an interrupted run left there removed). */
+async function freshDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
+}
+
+/** Hard links to `files` in a fresh `dir` (same file system as the cache: no copy). */
+async function linkInto(dir: string, files: string[]): Promise<void> {
+  await freshDir(dir);
   for (const file of files) await link(file, path.join(dir, path.basename(file)));
 }
 
@@ -64,8 +69,7 @@ export async function measureMonthlyLoad(pool: pg.Pool, data: BenchData, workDir
 export async function measureMonthlyReload(pool: pg.Pool, data: BenchData, workDir: string, log: (msg: string) => void, options: Partial<LoadOptions> = {}): Promise<LoadResult & { month: string }> {
   const { month, files } = newestMonthFiles(data);
   const dir = path.join(workDir, `monthly-again-${month}`);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
+  await freshDir(dir);
   try {
     for (const file of files) {
       const copy = path.join(dir, path.basename(file));

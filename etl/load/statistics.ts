@@ -40,7 +40,7 @@ export async function relationsToAnalyze(client: pg.ClientBase, loaded: readonly
 }
 
 /** The statistics target of a monthly load's ANALYZE: 3,000 sampled rows instead of 30,000 (a third of its cost at city scale). */
-export const SAMPLED_STATISTICS_TARGET = 10;
+const SAMPLED_STATISTICS_TARGET = 10;
 
 export async function analyzeLoaded(client: pg.ClientBase, loaded: readonly LoadedTable[], full: boolean): Promise<void> {
   // the raw indexes of the partitions the files created, built now rather than row by row during COPY

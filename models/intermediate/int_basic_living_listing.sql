@@ -50,8 +50,9 @@ ranked as (
         )
 ),
 
-listed as (
+final as (
     select
+        stat_month || ':' || id_number || ':' || listing_rank as listing_key,
         stat_month,
         household_id,
         id_number,
@@ -67,17 +68,10 @@ listed as (
         monthly_benefit_yuan,
         listing_rank,
         -- the input is in this partition's order already: no second sort
-        max(listing_rank) over (partition by stat_month, id_number) as listings
+        max(listing_rank) over (partition by stat_month, id_number) as listings,
+        listing_rank = 1 as is_counted
     from ranked
     where copy_number = 0
-),
-
-final as (
-    select
-        stat_month || ':' || id_number || ':' || listing_rank as listing_key,
-        listed.*,
-        listing_rank = 1 as is_counted
-    from listed
 )
 
 select * from final
