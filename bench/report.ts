@@ -25,6 +25,12 @@ export const TARGETS = {
 
 export const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 
+/** Seconds of the settle step's VACUUM (ANALYZE) (settle.ts). */
+export interface Settle {
+  after_load_seconds: number;
+  before_rebuild_seconds: number;
+}
+
 export interface Machine {
   cpus: number;
   cpu_model: string;
@@ -74,6 +80,8 @@ export interface BenchResult {
     rollups: LoadResult['rollups'];
     missing_marks: string[];
   };
+  /** VACUUM (ANALYZE) of the warehouse after the full load and before the full rebuild, not counted in either step (settle.ts). */
+  settle: Settle;
   /** The newest month's exports, new to a warehouse holding every month before it (monthly.ts). */
   monthly: {
     month: string;
@@ -120,6 +128,7 @@ export function buildResult(args: {
   data: BenchData;
   floor: FloorResult;
   load: LoadResult;
+  settle: Settle;
   monthly: LoadResult & { month: string };
   correction: LoadResult & { rows: number };
   fullRebuild: LoadResult;
@@ -161,6 +170,7 @@ export function buildResult(args: {
       rollups: load.rollups,
       missing_marks: load.missing_marks,
     },
+    settle: { after_load_seconds: round(args.settle.after_load_seconds, 2), before_rebuild_seconds: round(args.settle.before_rebuild_seconds, 2) },
     monthly: {
       month: args.monthly.month,
       files: args.monthly.files,
@@ -261,6 +271,7 @@ export function formatSummary(r: BenchResult): string {
   for (const k of L.by_kind) {
     lines.push(`                    ${String(k.kind).padStart(4)}  ${pad(k.table, 25)}${num(k.rows).padStart(10)}  ${k.seconds.toFixed(2).padStart(8)}  ${(k.floor_seconds?.toFixed(2) ?? '—').padStart(8)}  ${(k.ratio?.toFixed(2) ?? '—').padStart(6)}`);
   }
+  if (r.settle) lines.push(`整理仓库 settle（VACUUM (ANALYZE)，不计入前后两步）：全量导入后 ${r.settle.after_load_seconds.toFixed(2)} s，全量重建前 ${r.settle.before_rebuild_seconds.toFixed(2)} s`);
   const M = r.monthly;
   lines.push(`月度导入 monthly（${M.month} 的 ${M.files} 个文件、${num(M.rows)} 行，仓库中尚无该月）：文件 ${M.files_seconds.toFixed(2)} s，模型 ${M.models_seconds.toFixed(2)} s，汇总表 ${M.rollups_seconds.toFixed(2)} s，端到端 ${M.end_to_end_seconds.toFixed(2)} s`);
   lines.push(`  模型阶段：ANALYZE ${M.analyze_seconds.toFixed(2)} s，构建全部模型 ${M.built_models_seconds.toFixed(2)} s，其余（数据测试等）${(M.models_seconds - M.analyze_seconds - M.built_models_seconds).toFixed(2)} s`);

@@ -11,6 +11,7 @@ import { measureFloor } from './floor.ts';
 import { measureLoad } from './load.ts';
 import { MemorySampler } from './memory.ts';
 import { measureMonthlyLoad, withoutNewestMonth } from './monthly.ts';
+import { settleWarehouse } from './settle.ts';
 import { differingTables, warehouseChecksums } from './checksums.ts';
 import { measureCorrection } from './correction.ts';
 import { ensureDashboardBuilt, measurePage, type PageResult } from './page.ts';
@@ -106,6 +107,10 @@ async function main(opts: Options): Promise<void> {
     log(`项目导入：文件 ${load.files_seconds.toFixed(2)} s，模型 ${load.models_seconds.toFixed(2)} s，汇总表 ${load.rollups_seconds.toFixed(2)} s，端到端 ${load.end_to_end_seconds.toFixed(2)} s`);
     if (load.rows_rejected > 0) notes.push(`项目导入拒绝了 ${load.rows_rejected} 行：生成的数据本应全部有效`);
 
+    stage = '整理仓库';
+    memory.setPhase('settle');
+    const settle = { after_load_seconds: await settleWarehouse(db.pool, log), before_rebuild_seconds: 0 };
+
     stage = '月度导入';
     memory.setPhase('monthly');
     log('── 月度导入：新的一个月 ──');
@@ -122,6 +127,7 @@ async function main(opts: Options): Promise<void> {
     memory.setPhase('full_rebuild');
     log('── 增量与全量比对：每个 mart 与汇总表的校验和，增量之后与全量重建之后 ──');
     const incrementalSums = await warehouseChecksums(db.pool);
+    settle.before_rebuild_seconds = await settleWarehouse(db.pool, log);
     const fullRebuild = await measureLoad(db.pool, null, log, () => {}, { fullRefresh: true });
     const differing = differingTables(incrementalSums, await warehouseChecksums(db.pool));
     log(`全量重建：模型 ${fullRebuild.models_seconds.toFixed(2)} s；${differing.length === 0 ? `${Object.keys(incrementalSums).length} 张表全部一致` : `不一致：${differing.join('、')}`}`);
@@ -184,6 +190,7 @@ async function main(opts: Options): Promise<void> {
       data,
       floor,
       load,
+      settle,
       monthly,
       correction,
       fullRebuild,

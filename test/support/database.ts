@@ -29,8 +29,32 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await pool.end();
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      try {
+        await dropWhenClosed(c, name);
+      } finally {
+        await c.end();
+      }
     },
   };
+}
+
+/**
+ * pool.end() resolves before its connections have closed; `drop database …
+ * with (force)` would terminate one still closing, and its client then throws
+ * 57P01 where nothing listens (an unhandled error that fails the run). So wait
+ * for them (object_in_use while they close), and force only what is left after 5 s.
+ */
+async function dropWhenClosed(c: pg.Client, name: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    try {
+      await c.query(`drop database if exists ${name}`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55006') throw error;
+      if (Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  await c.query(`drop database if exists ${name} with (force)`);
 }
