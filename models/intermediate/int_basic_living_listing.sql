@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_rows('stat_month', 'id_number') }}", indexes=[{'columns': ['stat_month', 'id_number']}]) }}
+{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_rows('stat_month', 'id_number') }}", indexes=[{'columns': ['stat_month', 'id_number', 'listing_rank'], 'unique': true}]) }}
 -- Every dibao/tekun roster listing (kind 3), ranked within its person and month
 -- by domain.md's pinned rule "one listing per person per month": tekun before
 -- dibao; between two listings of one programme (urban or rural alike) the

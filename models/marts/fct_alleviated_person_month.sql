@@ -1,5 +1,5 @@
 {{ config(materialized='incremental', post_hook='{{ analyze_alleviated_person_months() }}', incremental_strategy='append', pre_hook="{{ delete_alleviated_person_months() }}",
-    indexes=[{'columns': ['month_start']}]) }}
+    indexes=[{'columns': ['month_start', 'id_number', 'person_type'], 'unique': true}]) }}
 -- For each month, the persons of the alleviated / relapse-watch snapshot in
 -- force (the latest dated on or before the month's last day), and whether each
 -- is on the dibao/tekun roster of that month. Incremental: the changed

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_rows('stat_month', 'id_number') }}", indexes=[{'columns': ['stat_month', 'id_number']}]) }}
+{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_rows('stat_month', 'id_number') }}", indexes=[{'columns': ['stat_month', 'id_number'], 'unique': true}]) }}
 -- One row per person per month on the dibao/tekun roster: the listing that
 -- counts (int_basic_living_listing: tekun first, then the earliest 纳入日期,
 -- then the lowest region code). A person on two rosters counts once here; the

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('stat_month') }}", indexes=[{'columns': ['stat_month']}]) }}
+{{ config(materialized='incremental', post_hook='{{ analyze_sampled() }}', incremental_strategy='append', pre_hook="{{ delete_changed_months('stat_month') }}", indexes=[{'columns': ['stat_month', 'id_number'], 'unique': true}]) }}
 -- One row per person per month on the low-income roster: a person listed twice
 -- in a month (two regions or categories) counts once, in the first region code.
 with roster as (
