@@ -271,7 +271,7 @@ export function formatSummary(r: BenchResult): string {
   for (const k of L.by_kind) {
     lines.push(`                    ${String(k.kind).padStart(4)}  ${pad(k.table, 25)}${num(k.rows).padStart(10)}  ${k.seconds.toFixed(2).padStart(8)}  ${(k.floor_seconds?.toFixed(2) ?? '—').padStart(8)}  ${(k.ratio?.toFixed(2) ?? '—').padStart(6)}`);
   }
-  if (r.settle) lines.push(`整理仓库 settle（VACUUM (ANALYZE)，不计入前后两步）：全量导入后 ${r.settle.after_load_seconds.toFixed(2)} s，全量重建前 ${r.settle.before_rebuild_seconds.toFixed(2)} s`);
+  lines.push(`整理仓库 settle（VACUUM (ANALYZE)，不计入前后两步）：全量导入后 ${r.settle.after_load_seconds.toFixed(2)} s，全量重建前 ${r.settle.before_rebuild_seconds.toFixed(2)} s`);
   const M = r.monthly;
   lines.push(`月度导入 monthly（${M.month} 的 ${M.files} 个文件、${num(M.rows)} 行，仓库中尚无该月）：文件 ${M.files_seconds.toFixed(2)} s，模型 ${M.models_seconds.toFixed(2)} s，汇总表 ${M.rollups_seconds.toFixed(2)} s，端到端 ${M.end_to_end_seconds.toFixed(2)} s`);
   lines.push(`  模型阶段：ANALYZE ${M.analyze_seconds.toFixed(2)} s，构建全部模型 ${M.built_models_seconds.toFixed(2)} s，其余（数据测试等）${(M.models_seconds - M.analyze_seconds - M.built_models_seconds).toFixed(2)} s`);

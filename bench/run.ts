@@ -109,7 +109,7 @@ async function main(opts: Options): Promise<void> {
 
     stage = '整理仓库';
     memory.setPhase('settle');
-    const settle = { after_load_seconds: await settleWarehouse(db.pool, log), before_rebuild_seconds: 0 };
+    const settledAfterLoad = await settleWarehouse(db.pool, log);
 
     stage = '月度导入';
     memory.setPhase('monthly');
@@ -127,7 +127,7 @@ async function main(opts: Options): Promise<void> {
     memory.setPhase('full_rebuild');
     log('── 增量与全量比对：每个 mart 与汇总表的校验和，增量之后与全量重建之后 ──');
     const incrementalSums = await warehouseChecksums(db.pool);
-    settle.before_rebuild_seconds = await settleWarehouse(db.pool, log);
+    const settledBeforeRebuild = await settleWarehouse(db.pool, log);
     const fullRebuild = await measureLoad(db.pool, null, log, () => {}, { fullRefresh: true });
     const differing = differingTables(incrementalSums, await warehouseChecksums(db.pool));
     log(`全量重建：模型 ${fullRebuild.models_seconds.toFixed(2)} s；${differing.length === 0 ? `${Object.keys(incrementalSums).length} 张表全部一致` : `不一致：${differing.join('、')}`}`);
@@ -190,7 +190,7 @@ async function main(opts: Options): Promise<void> {
       data,
       floor,
       load,
-      settle,
+      settle: { after_load_seconds: settledAfterLoad, before_rebuild_seconds: settledBeforeRebuild },
       monthly,
       correction,
       fullRebuild,
